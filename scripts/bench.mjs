@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+// `npm run bench [-- <suite>...]`: runs benchmark suites that put Tern and nats-server side by side
+// and print Tern/nats-server ratios. Suites live next to the code they measure.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensurePrerequisites } from './lib/prereqs.mjs';
+import { repoRoot } from './lib/stack.mjs';
+
+const SUITES = {
+  core: 'packages/broker/bench/core.ts',
+};
+const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = asked.length ? asked : Object.keys(SUITES);
+const unknown = names.filter((n) => !SUITES[n]);
+if (unknown.length) {
+  console.error(`unknown benchmark suite(s): ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`);
+  process.exit(1);
+}
+ensurePrerequisites();
+let status = 0;
+for (const name of names) {
+  const file = join(repoRoot, SUITES[name]);
+  if (!existsSync(file)) {
+    console.error(`benchmark suite "${name}" (${SUITES[name]}) is missing`);
+    status = 1;
+    continue;
+  }
+  console.log(`\n=== bench ${name}`);
+  const res = spawnSync(process.execPath, ['--import', 'tsx', file, ...process.argv.slice(2).filter((a) => a.startsWith('-'))], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
+  if (res.status !== 0) status = res.status ?? 1;
+}
+process.exit(status);
