@@ -9,7 +9,10 @@ const repoRoot = resolve(import.meta.dirname, '../..');
 function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpExecArray> {
   return new Promise((resolvePromise, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${pattern}; output:\n${seen}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       seen += chunk.toString();
       const m = pattern.exec(seen);
@@ -20,7 +23,9 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): P
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before ${pattern}; output:\n${seen}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`exited with ${code} before ${pattern}; output:\n${seen}`)),
+    );
   });
 }
 
@@ -43,9 +48,13 @@ export default async function globalSetup() {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const nats = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(goPort), '-m', String(goHttp), '-n', 'go-e2e'], {
-    stdio: 'ignore',
-  });
+  const nats = spawn(
+    'nats-server',
+    ['-a', '127.0.0.1', '-p', String(goPort), '-m', String(goHttp), '-n', 'go-e2e'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const stopAll = async () => {
     for (const child of [stack, nats]) {
       if (child.exitCode !== null || child.signalCode !== null) continue;

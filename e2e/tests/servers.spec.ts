@@ -22,8 +22,9 @@ test('adding a nats-server target shows it and records an audit entry', async ({
   await console.openAudit();
   const entry = page.locator('[data-testid="audit-row"][data-action="target.create"]').first();
   await expect(entry).toBeVisible();
-  await expect(entry).toContainText('go-nats');
   await expect(entry).toContainText(ConsolePage.env('TERN_ADMIN_USER'));
+  await entry.getByTestId('audit-row-toggle').click();
+  await expect(page.getByTestId('audit-after').first()).toContainText('go-nats');
 });
 
 test('an unreachable target is refused with the reason', async ({ page }) => {
