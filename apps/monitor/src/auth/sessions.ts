@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import type { Role, SessionUser } from '@tern/contracts';
+import type { PrismaClient } from '@tern/db';
+import { sha256Hex } from '../crypto.js';
+
+/** A live session: its user and the CSRF token mutations must echo. */
+export interface AuthSession {
+  id: string;
+  csrfToken: string;
+  user: SessionUser;
+}
+
+const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
+
+/** Unknown role strings in the database get the least privilege. */
+export const toRole = (value: string): Role => (ROLES.includes(value as Role) ? (value as Role) : 'viewer');
+
+/** True when `role` grants at least `required`. */
+export const hasRole = (role: Role, required: Role): boolean =>
+  ROLES.indexOf(role) >= ROLES.indexOf(required);
+
+/** Sessions live in the database keyed by the SHA-256 of the cookie token, so a database leak yields no cookies. */
+export class Sessions {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly ttlMs: number,
+  ) {}
+
+  async create(userId: string): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + this.ttlMs);
+    await this.prisma.session.create({ data: { id: sha256Hex(token), userId, csrfToken, expiresAt } });
+    return { token, csrfToken, expiresAt };
+  }
+
+  async lookup(token: string): Promise<AuthSession | null> {
+    const id = sha256Hex(token);
+    const row = await this.prisma.session.findUnique({ where: { id }, include: { user: true } });
+    if (!row) return null;
+    if (row.expiresAt.getTime() <= Date.now()) {
+      await this.prisma.session.deleteMany({ where: { id } });
+      return null;
+    }
+    return {
+      id,
+      csrfToken: row.csrfToken,
+      user: { id: row.user.id, username: row.user.username, role: toRole(row.user.role) },
+    };
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.prisma.session.deleteMany({ where: { id } });
+  }
+}

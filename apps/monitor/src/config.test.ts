@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadConfig } from './config.js';
+
+test('defaults', () => {
+  const c = loadConfig({});
+  assert.equal(c.host, '127.0.0.1');
+  assert.equal(c.port, 4280);
+  assert.equal(c.dataDir, resolve('./data'));
+  assert.equal(c.scrapeIntervalMs, 2000);
+  assert.equal(c.adminUser, 'admin');
+  assert.equal(c.adminPassword, undefined);
+  assert.equal(c.databaseUrl, undefined);
+  assert.equal(c.embedded, undefined);
+});
+
+test('values are converted and the embedded target is described', () => {
+  const c = loadConfig({
+    MONITOR_PORT: '5000',
+    SCRAPE_INTERVAL_MS: '500',
+    DATABASE_URL: 'postgresql://u@h/db',
+    TERN_EMBEDDED_NATS_URL: 'nats://127.0.0.1:4222',
+    TERN_EMBEDDED_MONITOR_URL: 'http://127.0.0.1:8222',
+    MONITOR_HOST: '',
+  });
+  assert.equal(c.port, 5000);
+  assert.equal(c.host, '127.0.0.1', 'empty means default');
+  assert.equal(c.scrapeIntervalMs, 500);
+  assert.equal(c.databaseUrl, 'postgresql://u@h/db');
+  assert.deepEqual(c.embedded, { natsUrl: 'nats://127.0.0.1:4222', monitorUrl: 'http://127.0.0.1:8222' });
+});
+
+test('invalid values name the variable', () => {
+  assert.throws(
+    () => loadConfig({ MONITOR_PORT: '70000', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' }),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      /MONITOR_PORT/.test(err.message) &&
+      /DATABASE_URL/.test(err.message) &&
+      /LOG_LEVEL/.test(err.message),
+  );
+});

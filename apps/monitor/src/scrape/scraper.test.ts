@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { startServer } from '@tern/broker';
+import { freePort, startNatsServer } from '../test-support/nats.js';
+import { Scraper, type VarzSample } from './scraper.js';
+
+// The same behaviour against Debian's nats-server and Tern's broker.
+const servers = [
+  {
+    name: 'nats-server',
+    start: async () => {
+      const s = await startNatsServer();
+      return { monitorUrl: s.monitorUrl, stop: s.stop };
+    },
+  },
+  {
+    name: 'tern broker',
+    start: async () => {
+      const s = await startServer({ host: '127.0.0.1', port: -1, httpPort: -1 });
+      return { monitorUrl: `http://127.0.0.1:${s.httpPort}`, stop: () => s.close() };
+    },
+  },
+];
+
+for (const kind of servers) {
+  test(`scrapes /varz of ${kind.name}, emits samples, and marks it down with the reason once stopped`, async () => {
+    const server = await kind.start();
+    const scraper = new Scraper({ intervalMs: 60_000, timeoutMs: 1000 });
+    try {
+      const samples: VarzSample[] = [];
+      scraper.on('sample', (s) => samples.push(s));
+      scraper.setTarget({ id: 't', name: 'x', monitorUrls: [server.monitorUrl], embedded: false });
+      assert.equal(scraper.summaries()[0]?.status, 'unknown');
+      await scraper.scrapeNow('t');
+      const [up] = scraper.summaries();
+      assert.equal(up?.status, 'up');
+      assert.ok(up?.version && up.serverId);
+      assert.equal(typeof up?.connections, 'number');
+      assert.equal(samples.length, 1);
+      assert.equal(samples[0]?.varz.server_id, up?.serverId);
+
+      await server.stop();
+      await scraper.scrapeNow('t');
+      const [down] = scraper.summaries();
+      assert.equal(down?.status, 'down');
+      assert.equal(down?.error, 'connection refused');
+      assert.equal(down?.version, up?.version, 'last known numbers are kept');
+      assert.equal(scraper.states()[0]?.failures, 1);
+    } finally {
+      await scraper.stop();
+      await server.stop();
+    }
+  });
+}
+
+describe('a server that never answers', () => {
+  let hang: Server;
+  let hangUrl: string;
+  before(async () => {
+    hang = createServer(() => {
+      // never respond
+    });
+    await new Promise<void>((resolve) => hang.listen(0, '127.0.0.1', resolve));
+    hangUrl = `http://127.0.0.1:${(hang.address() as { port: number }).port}`;
+  });
+  after(async () => {
+    hang.closeAllConnections();
+    await new Promise((resolve) => hang.close(resolve));
+  });
+
+  test('times out with a reason and does not hold up other targets', async () => {
+    const nats = await startNatsServer();
+    const scraper = new Scraper({ intervalMs: 60_000, timeoutMs: 300 });
+    try {
+      scraper.setTarget({ id: 'hang', name: 'hang', monitorUrls: [hangUrl], embedded: false });
+      scraper.setTarget({ id: 'ok', name: 'ok', monitorUrls: [nats.monitorUrl], embedded: false });
+      const hanging = scraper.scrapeNow('hang');
+      await scraper.scrapeNow('ok');
+      assert.equal(scraper.summaries().find((s) => s.targetId === 'ok')?.status, 'up');
+      assert.equal(
+        scraper.summaries().find((s) => s.targetId === 'hang')?.status,
+        'unknown',
+        'still in flight',
+      );
+      await hanging;
+      const h = scraper.summaries().find((s) => s.targetId === 'hang');
+      assert.equal(h?.status, 'down');
+      assert.equal(h?.error, 'no answer within 300 ms');
+    } finally {
+      await scraper.stop();
+      await nats.stop();
+    }
+  });
+
+  test('a non-NATS HTTP server is reported as such', async () => {
+    const other = createServer((_req, res) => res.end('<html></html>'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const scraper = new Scraper({ intervalMs: 60_000, timeoutMs: 1000 });
+    try {
+      scraper.setTarget({
+        id: 'x',
+        name: 'x',
+        monitorUrls: [
+          `http://127.0.0.1:${(other.address() as { port: number }).port}`,
+          `http://127.0.0.1:${await freePort()}`,
+        ],
+        embedded: false,
+      });
+      await scraper.scrapeNow();
+      const [html, refused] = scraper.summaries();
+      assert.equal(html?.status, 'down');
+      assert.match(html?.error ?? '', /not JSON/);
+      assert.equal(refused?.error, 'connection refused');
+    } finally {
+      await scraper.stop();
+      await new Promise((resolve) => other.close(resolve));
+    }
+  });
+});

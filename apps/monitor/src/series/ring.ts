@@ -1,0 +1,131 @@
+// A time-ordered ring of (time, value) points that grows by doubling up to a hard cap. Runs of an
+// unchanged value keep only their first and last point (a chart of an idle consumer costs two
+// points, not 1,800 an hour); `range` re-creates the run's value at the edges of the requested range.
+
+/** One raw point. */
+export interface RawPoint {
+  t: number;
+  v: number;
+}
+
+export class Ring {
+  readonly #max: number;
+  #t: Float64Array;
+  #v: Float64Array;
+  #start = 0;
+  #len = 0;
+  /** Time of the newest point dropped because the ring was full: raw data before it is incomplete. */
+  droppedUntil = Number.NEGATIVE_INFINITY;
+
+  constructor(maxPoints: number, initial = 16) {
+    this.#max = Math.max(2, maxPoints);
+    const cap = Math.min(this.#max, Math.max(2, initial));
+    this.#t = new Float64Array(cap);
+    this.#v = new Float64Array(cap);
+  }
+
+  get length(): number {
+    return this.#len;
+  }
+
+  /** Bytes held by the backing arrays. */
+  get bytes(): number {
+    return this.#t.byteLength + this.#v.byteLength;
+  }
+
+  #at(i: number): number {
+    return (this.#start + i) % this.#t.length;
+  }
+
+  last(): RawPoint | undefined {
+    if (!this.#len) return undefined;
+    const i = this.#at(this.#len - 1);
+    return { t: this.#t[i]!, v: this.#v[i]! };
+  }
+
+  first(): RawPoint | undefined {
+    if (!this.#len) return undefined;
+    return { t: this.#t[this.#start]!, v: this.#v[this.#start]! };
+  }
+
+  /** Appends a point; returns false (and keeps nothing) when it is not newer than the last one. */
+  push(t: number, v: number): boolean {
+    if (this.#len) {
+      const li = this.#at(this.#len - 1);
+      if (t <= this.#t[li]!) return false;
+      if (this.#len >= 2 && Object.is(this.#v[li], v) && Object.is(this.#v[this.#at(this.#len - 2)], v)) {
+        this.#t[li] = t; // extend the run
+        return true;
+      }
+    }
+    if (this.#len === this.#t.length) {
+      if (this.#t.length < this.#max) this.#grow();
+      else {
+        this.droppedUntil = this.#t[this.#start]!;
+        this.#start = (this.#start + 1) % this.#t.length;
+        this.#len--;
+      }
+    }
+    const i = this.#at(this.#len);
+    this.#t[i] = t;
+    this.#v[i] = v;
+    this.#len++;
+    return true;
+  }
+
+  #grow(): void {
+    const cap = Math.min(this.#max, this.#t.length * 2);
+    const t = new Float64Array(cap);
+    const v = new Float64Array(cap);
+    for (let i = 0; i < this.#len; i++) {
+      const j = this.#at(i);
+      t[i] = this.#t[j]!;
+      v[i] = this.#v[j]!;
+    }
+    this.#t = t;
+    this.#v = v;
+    this.#start = 0;
+  }
+
+  /** Drops points older than `cutoff`; a run crossing the cutoff keeps its value from the cutoff on. */
+  dropBefore(cutoff: number): void {
+    while (this.#len && this.#t[this.#start]! < cutoff) {
+      if (this.#len >= 2) {
+        const next = this.#at(1);
+        if (this.#t[next]! > cutoff && Object.is(this.#v[next], this.#v[this.#start])) {
+          this.#t[this.#start] = cutoff;
+          break;
+        }
+      }
+      this.#start = (this.#start + 1) % this.#t.length;
+      this.#len--;
+    }
+    if (!this.#len) this.#start = 0;
+  }
+
+  /** Points with from <= t <= to, including a run's value at `from` and `to` when a run spans them. */
+  range(from: number, to: number): RawPoint[] {
+    const out: RawPoint[] = [];
+    let prev: RawPoint | undefined;
+    for (let k = 0; k < this.#len; k++) {
+      const i = this.#at(k);
+      const p = { t: this.#t[i]!, v: this.#v[i]! };
+      if (p.t < from) {
+        prev = p;
+        continue;
+      }
+      if (p.t > to) {
+        if (!out.length) {
+          if (prev && Object.is(prev.v, p.v)) {
+            out.push({ t: from, v: p.v });
+            if (to > from) out.push({ t: to, v: p.v });
+          }
+        } else if (Object.is(out.at(-1)!.v, p.v) && out.at(-1)!.t < to) out.push({ t: to, v: p.v });
+        break;
+      }
+      if (!out.length && prev && Object.is(prev.v, p.v) && p.t > from) out.push({ t: from, v: p.v });
+      out.push(p);
+    }
+    return out;
+  }
+}

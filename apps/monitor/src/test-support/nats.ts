@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A NATS server started for a test. */
+export interface TestNats {
+  natsUrl: string;
+  monitorUrl: string;
+  stop(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Debian's nats-server on free loopback ports; resolves once `/healthz` answers (bounded wait). */
+export async function startNatsServer(): Promise<TestNats> {
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const httpPort = await freePort();
+    const child = spawn(
+      '/usr/sbin/nats-server',
+      ['-a', '127.0.0.1', '-p', String(port), '-m', String(httpPort)],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let log = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      log += d.toString();
+    });
+    const monitorUrl = `http://127.0.0.1:${httpPort}`;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    if (await waitHealthy(monitorUrl, child, 10_000)) {
+      return { natsUrl: `nats://127.0.0.1:${port}`, monitorUrl, stop: () => stopChild(child, exited) };
+    }
+    await stopChild(child, exited);
+    if (attempt === 2) throw new Error(`nats-server did not start:\n${log}`);
+  }
+}
+
+async function waitHealthy(monitorUrl: string, child: ChildProcess, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && child.exitCode === null) {
+    try {
+      const res = await fetch(`${monitorUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await exited;
+}
+
+/** Polls `check` until it returns a value (not undefined) or `timeoutMs` passes. */
+export async function waitFor<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
