@@ -14,7 +14,9 @@ const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = asked.length ? asked : Object.keys(SUITES);
 const unknown = names.filter((n) => !SUITES[n]);
 if (unknown.length) {
-  console.error(`unknown benchmark suite(s): ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`);
+  console.error(
+    `unknown benchmark suite(s): ${unknown.join(', ')}; known: ${Object.keys(SUITES).join(', ')}`,
+  );
   process.exit(1);
 }
 ensurePrerequisites();
@@ -27,10 +29,14 @@ for (const name of names) {
     continue;
   }
   console.log(`\n=== bench ${name}`);
-  const res = spawnSync(process.execPath, ['--import', 'tsx', file, ...process.argv.slice(2).filter((a) => a.startsWith('-'))], {
-    cwd: repoRoot,
-    stdio: 'inherit',
-  });
+  const res = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', file, ...process.argv.slice(2).filter((a) => a.startsWith('-'))],
+    {
+      cwd: repoRoot,
+      stdio: 'inherit',
+    },
+  );
   if (res.status !== 0) status = res.status ?? 1;
 }
 process.exit(status);

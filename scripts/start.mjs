@@ -49,10 +49,14 @@ console.log('');
 console.log(`  Tern console     ${urls.consoleUrl}`);
 console.log(`  Monitor API      ${urls.monitorUrl}  (OpenAPI docs at ${urls.monitorUrl}/docs)`);
 console.log(`  NATS             ${urls.natsUrl}  (monitoring ${urls.brokerHttp})`);
-console.log(`  Data             ${settings.dataDir}${settings.databaseUrl ? ' (history in PostgreSQL)' : ''}`);
+console.log(
+  `  Data             ${settings.dataDir}${settings.databaseUrl ? ' (history in PostgreSQL)' : ''}`,
+);
 if (admin) {
   console.log('');
-  console.log(`  First run: admin user created. Sign in with username "${admin.user}" and password "${admin.password}"`);
+  console.log(
+    `  First run: admin user created. Sign in with username "${admin.user}" and password "${admin.password}"`,
+  );
   console.log('  (shown only this once; set TERN_ADMIN_PASSWORD to choose it yourself).');
 }
 console.log('');

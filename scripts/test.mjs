@@ -55,7 +55,11 @@ function run(name, cmd, args, cwd = repoRoot) {
 const bin = (name) => join(repoRoot, 'node_modules/.bin', name);
 const steps = [
   ['lint', bin('biome'), ['check', '.']],
-  ['build, typecheck and unit/differential/database tests', bin('turbo'), ['run', 'build', 'typecheck', 'test', '--concurrency=2', '--env-mode=loose', '--output-logs=full']],
+  [
+    'build, typecheck and unit/differential/database tests',
+    bin('turbo'),
+    ['run', 'build', 'typecheck', 'test', '--concurrency=2', '--env-mode=loose', '--output-logs=full'],
+  ],
   ['e2e', bin('playwright'), ['test'], join(repoRoot, 'e2e')],
 ];
 let failedStep;

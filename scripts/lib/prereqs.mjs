@@ -32,13 +32,18 @@ export function ensurePrerequisites() {
   const isDebian = existsSync('/etc/debian_version');
   if (!isRoot || !isDebian) {
     console.error(`npm test needs these system packages: ${missing.join(', ')}.`);
-    console.error(`Install them (on Debian: sudo apt-get install -y ${missing.join(' ')}) and run npm test again.`);
+    console.error(
+      `Install them (on Debian: sudo apt-get install -y ${missing.join(' ')}) and run npm test again.`,
+    );
     process.exit(1);
   }
   console.log(`Installing ${missing.join(', ')} with apt-get…`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    stdio: 'inherit',
+    env,
+  });
   const still = missingPackages();
   if (still.length) {
     console.error(`Still missing after apt-get: ${still.join(', ')}`);

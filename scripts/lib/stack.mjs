@@ -15,7 +15,8 @@ export function stackSettings(env = process.env) {
     const raw = env[name];
     if (raw === undefined || raw === '') return dflt;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`${name} must be a port number (1-65535), got "${raw}"`);
+    if (!Number.isInteger(n) || n < 1 || n > 65535)
+      throw new Error(`${name} must be a port number (1-65535), got "${raw}"`);
     return n;
   };
   return {
@@ -41,7 +42,9 @@ export async function busyPorts(s) {
   const msgs = [];
   for (const [key, envName, what] of PORT_SETTINGS) {
     if (!(await isPortFree(s[key], s.host))) {
-      msgs.push(`Port ${s[key]} (${what}) on ${s.host} is already in use: stop what uses it or set ${envName}=<port>.`);
+      msgs.push(
+        `Port ${s[key]} (${what}) on ${s.host} is already in use: stop what uses it or set ${envName}=<port>.`,
+      );
     }
   }
   return msgs;
@@ -59,7 +62,7 @@ function relay(child, name, onLine) {
         const line = buf.slice(0, i);
         buf = buf.slice(i + 1);
         onLine?.(line);
-        process.stdout.write(prefix + line + '\n');
+        process.stdout.write(`${prefix}${line}\n`);
         i = buf.indexOf('\n');
       }
     });
@@ -112,12 +115,17 @@ export async function startStack(s, { onExit, onLine } = {}) {
       process.execPath,
       [
         join(repoRoot, 'packages/broker/dist/cli.js'),
-        '-a', s.host,
-        '-p', String(s.natsPort),
-        '-m', String(s.httpPort),
-        '-n', 'tern-embedded',
+        '-a',
+        s.host,
+        '-p',
+        String(s.natsPort),
+        '-m',
+        String(s.httpPort),
+        '-n',
+        'tern-embedded',
         '-js',
-        '-sd', join(s.dataDir, 'jetstream'),
+        '-sd',
+        join(s.dataDir, 'jetstream'),
       ],
       { cwd: repoRoot },
     );

@@ -12,7 +12,10 @@ test('CreateTargetRequest rejects a target without a monitoring URL', () => {
 });
 
 test('CreateTargetRequest rejects names with control characters', () => {
-  assert.equal(Value.Check(CreateTargetRequest, { name: 'a\nb', natsUrls: [], monitorUrls: ['http://x'] }), false);
+  assert.equal(
+    Value.Check(CreateTargetRequest, { name: 'a\nb', natsUrls: [], monitorUrls: ['http://x'] }),
+    false,
+  );
 });
 
 test('ServerSummary accepts a server that has not been scraped yet', () => {
