@@ -18,6 +18,11 @@ export interface Observation {
   value: number;
   /** Counters: changes whenever the counter restarts from zero (server start time, creation time). */
   epoch?: string;
+  /**
+   * Counters combined from several servers (see `AccountTotals`) carry their per-second rate, computed
+   * per server; null when some server has none for this interval.
+   */
+  rate?: number | null;
 }
 
 /** The `/varz` fields read here. */
@@ -167,7 +172,7 @@ export const consumerId = (account: string, stream: string, consumer: string): s
 
 /**
  * Flattens one server's monitoring bodies into observations. Account traffic from `/accstatz` is
- * per server: combine servers of a cluster with `AccountTotals`.
+ * per server: `SeriesStore.ingestServer` combines the servers of a cluster (`AccountTotals`).
  */
 export function extractObservations(snap: ServerSnapshot, opts: ExtractOptions = {}): Observation[] {
   const out: Observation[] = [];
@@ -272,52 +277,4 @@ export function parseTime(value: string | undefined): number | undefined {
   if (!value) return undefined;
   const ms = Date.parse(value);
   return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
-
-/** How long a server's contribution to `AccountTotals` counts after its last scrape (default 3 intervals). */
-export interface AccountTotalsOptions {
-  staleAfterMs: number;
-}
-
-/**
- * Sums per-server account observations (from `/accstatz`) into cluster-wide account totals. The
- * epoch of a summed counter names every contributing server's own epoch, so a restart, a server
- * dropping out or a new server joining reads as a reset instead of a negative or spiking rate.
- */
-export class AccountTotals {
-  readonly #staleAfterMs: number;
-  readonly #byServer = new Map<string, { time: number; obs: Observation[] }>();
-
-  constructor(opts: AccountTotalsOptions) {
-    this.#staleAfterMs = opts.staleAfterMs;
-  }
-
-  /** Records one server's observations (only `account` ones are kept) and returns the new totals. */
-  update(serverId: string, time: number, observations: readonly Observation[]): Observation[] {
-    this.#byServer.set(serverId, { time, obs: observations.filter((o) => o.kind === 'account') });
-    for (const [id, c] of this.#byServer) if (time - c.time > this.#staleAfterMs) this.#byServer.delete(id);
-    const sums = new Map<string, Observation & { epochs: string[] }>();
-    const servers = [...this.#byServer.keys()].sort();
-    for (const id of servers) {
-      for (const o of this.#byServer.get(id)!.obs) {
-        const key = `${o.id}\u0000${o.metric}`;
-        const sum = sums.get(key);
-        if (!sum) sums.set(key, { ...o, epochs: [`${id}@${o.epoch ?? ''}`] });
-        else if (o.metric.startsWith('js_'))
-          sum.value = o.value; // cluster-wide already, not additive
-        else {
-          sum.value += o.value;
-          sum.epochs.push(`${id}@${o.epoch ?? ''}`);
-        }
-      }
-    }
-    return [...sums.values()].map(({ epochs, ...o }) =>
-      o.type === 'counter' ? { ...o, epoch: epochs.join(',') } : o,
-    );
-  }
-
-  /** Forgets a server (removed from its target). */
-  forget(serverId: string): void {
-    this.#byServer.delete(serverId);
-  }
 }

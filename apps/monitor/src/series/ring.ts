@@ -10,15 +10,20 @@ export interface RawPoint {
 
 export class Ring {
   readonly #max: number;
+  readonly #maxRunGapMs: number;
   #t: Float64Array;
   #v: Float64Array;
   #start = 0;
   #len = 0;
+  /** Whether the newest two points are joined without a silence (only then may a run extend). */
+  #joined = false;
   /** Time of the newest point dropped because the ring was full: raw data before it is incomplete. */
   droppedUntil = Number.NEGATIVE_INFINITY;
 
-  constructor(maxPoints: number, initial = 16) {
+  /** `maxRunGapMs`: a run is not extended over a longer silence, so gaps stay visible. */
+  constructor(maxPoints: number, maxRunGapMs = Number.POSITIVE_INFINITY, initial = 16) {
     this.#max = Math.max(2, maxPoints);
+    this.#maxRunGapMs = maxRunGapMs;
     const cap = Math.min(this.#max, Math.max(2, initial));
     this.#t = new Float64Array(cap);
     this.#v = new Float64Array(cap);
@@ -53,10 +58,18 @@ export class Ring {
     if (this.#len) {
       const li = this.#at(this.#len - 1);
       if (t <= this.#t[li]!) return false;
-      if (this.#len >= 2 && Object.is(this.#v[li], v) && Object.is(this.#v[this.#at(this.#len - 2)], v)) {
+      const joined = t - this.#t[li]! <= this.#maxRunGapMs;
+      if (
+        joined &&
+        this.#joined &&
+        this.#len >= 2 &&
+        Object.is(this.#v[li], v) &&
+        Object.is(this.#v[this.#at(this.#len - 2)], v)
+      ) {
         this.#t[li] = t; // extend the run
         return true;
       }
+      this.#joined = joined;
     }
     if (this.#len === this.#t.length) {
       if (this.#t.length < this.#max) this.#grow();
