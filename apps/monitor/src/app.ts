@@ -11,9 +11,12 @@ import { Sessions } from './auth/sessions.js';
 import type { SecretBox } from './crypto.js';
 import { RateLimited, registerErrorHandler } from './errors.js';
 import { addAuthHooks } from './plugins/auth.js';
+import { adminRoutes } from './routes/admin-plugin.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
+import { messagesRoutes } from './routes/messages.js';
+import { observabilityRoutes } from './routes/observability.js';
 import { serversRoutes } from './routes/servers.js';
 import { targetsRoutes } from './routes/targets.js';
 import type { Scraper } from './scrape/scraper.js';
@@ -32,6 +35,7 @@ export interface AppDeps {
   sessionTtlMs?: number;
   /** Runs when the app closes, after the scraper stopped (e.g. closing the database). */
   onClose?: () => Promise<void>;
+  observability?: Omit<import('./routes/observability.js').ObservabilityRoutesOptions, 'scraper' | 'prisma'>;
 }
 
 /** Builds the monitor API without listening; `app.close()` stops the scraper and runs `deps.onClose`. */
@@ -79,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       loginRateLimit: deps.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
     });
     await api.register(serversRoutes, { scraper: deps.scraper });
+    await api.register(observabilityRoutes, { scraper: deps.scraper, prisma: deps.prisma, ...deps.observability });
     await api.register(targetsRoutes, {
       prisma: deps.prisma,
       audit,
@@ -87,6 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       validationTimeoutMs: deps.validationTimeoutMs ?? 3000,
     });
     await api.register(auditRoutes, { audit });
+    await api.register(adminRoutes, { prisma: deps.prisma, audit, sessions, secretBox: deps.secretBox });
+    await api.register(messagesRoutes, { prisma: deps.prisma, audit, secretBox: deps.secretBox });
   });
   return app;
 }

@@ -41,3 +41,25 @@ test('invalid values name the variable', () => {
       /LOG_LEVEL/.test(err.message),
   );
 });
+
+test('observability bounds take durations with units and have safe defaults', () => {
+  const d = loadConfig({}).observability;
+  assert.equal(d.rawRetentionMs, 3_600_000);
+  assert.equal(d.rollupRetentionMs, 7 * 86_400_000);
+  assert.equal(d.metricsAccess, 'loopback');
+  assert.equal(d.discoverPeers, true);
+  const c = loadConfig({
+    SERIES_RAW_RETENTION: '30m',
+    SERIES_ROLLUP_RETENTION: '2d',
+    SERIES_MAX_SERIES: '1000',
+    DISCOVER_PEERS: 'false',
+    METRICS_ACCESS: 'open',
+  }).observability;
+  assert.equal(c.rawRetentionMs, 1_800_000);
+  assert.equal(c.rollupRetentionMs, 2 * 86_400_000);
+  assert.equal(c.maxSeries, 1000);
+  assert.equal(c.discoverPeers, false);
+  assert.equal(c.metricsAccess, 'open');
+  assert.throws(() => loadConfig({ SERIES_RAW_RETENTION: '1 hour' }), /SERIES_RAW_RETENTION/);
+  assert.throws(() => loadConfig({ METRICS_TOKEN: 'short' }), /METRICS_TOKEN/);
+});

@@ -4,6 +4,17 @@ import { Value } from '@sinclair/typebox/value';
 
 const port = (fallback: number) => Type.Integer({ minimum: 0, maximum: 65535, default: fallback });
 const ms = (fallback: number) => Type.Integer({ minimum: 1, default: fallback });
+const count = (fallback: number, minimum = 1) => Type.Integer({ minimum, default: fallback });
+/** A duration: milliseconds, or a number with a unit ms, s, m, h or d (`90s`, `1h`, `7d`). */
+const duration = (fallback: string) => Type.String({ pattern: '^[0-9]+(ms|s|m|h|d)?$', default: fallback });
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds of a `duration` value. */
+export function parseDuration(v: string): number {
+  const m = /^([0-9]+)(ms|s|m|h|d)?$/.exec(v);
+  if (!m) throw new ConfigError(`not a duration: ${v}`);
+  return Number(m[1]) * UNIT_MS[m[2] ?? 'ms']!;
+}
 
 /** Environment variables the monitor understands, with their defaults. */
 export const ConfigEnv = Type.Object({
@@ -22,6 +33,30 @@ export const ConfigEnv = Type.Object({
   TERN_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 8 })),
   /** 32 bytes as 64 hex characters or base64. */
   TERN_SECRET_KEY: Type.Optional(Type.String({ minLength: 1 })),
+  /** Raw samples kept in memory at full resolution. */
+  SERIES_RAW_RETENTION: duration('1h'),
+  /** 1-minute rollups kept in the database. */
+  SERIES_ROLLUP_RETENTION: duration('7d'),
+  /** Hard caps of the in-memory series store (memory stays bounded however long it runs). */
+  SERIES_MAX_SERIES: count(50_000),
+  SERIES_MAX_POINTS_PER_SERIES: count(2_048, 2),
+  /** Rollups waiting for the database beyond this are dropped, oldest first. */
+  SERIES_MAX_PENDING_ROLLUPS: count(200_000),
+  /** Connections and subscriptions fetched per server and scrape. */
+  CONNZ_LIMIT: count(1_024),
+  SUBSZ_LIMIT: count(10_000),
+  /** Add cluster peers found through /routez and connect_urls to their target (in memory, verified). */
+  DISCOVER_PEERS: Type.Boolean({ default: true }),
+  /** Server-Sent Events: clients at once, points queued per client, heartbeat comment interval. */
+  LIVE_MAX_CLIENTS: count(200),
+  LIVE_QUEUE: count(5_000),
+  LIVE_HEARTBEAT_MS: ms(15_000),
+  /** Who may read GET /metrics: `loopback` (unproxied local scrapers, or the token), `token` (only the token), `open`. */
+  METRICS_ACCESS: Type.Union([Type.Literal('loopback'), Type.Literal('token'), Type.Literal('open')], {
+    default: 'loopback',
+  }),
+  /** Bearer token Prometheus sends (`authorization: Bearer <token>`). */
+  METRICS_TOKEN: Type.Optional(Type.String({ minLength: 16 })),
   LOG_LEVEL: Type.Union(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
     { default: 'info' },
@@ -44,6 +79,24 @@ export interface Config {
   adminPassword: string | undefined;
   secretKey: string | undefined;
   logLevel: string;
+  observability: ObservabilityConfig;
+}
+
+/** Settings of scraping depth, series storage bounds, live updates and /metrics. */
+export interface ObservabilityConfig {
+  rawRetentionMs: number;
+  rollupRetentionMs: number;
+  maxSeries: number;
+  maxPointsPerSeries: number;
+  maxPendingRollups: number;
+  connzLimit: number;
+  subszLimit: number;
+  discoverPeers: boolean;
+  liveMaxClients: number;
+  liveQueue: number;
+  liveHeartbeatMs: number;
+  metricsAccess: 'loopback' | 'token' | 'open';
+  metricsToken: string | undefined;
 }
 
 /** Thrown when the environment does not describe a valid configuration; the message names each variable. */
@@ -79,5 +132,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     adminPassword: c.TERN_ADMIN_PASSWORD,
     secretKey: c.TERN_SECRET_KEY,
     logLevel: c.LOG_LEVEL,
+    observability: {
+      rawRetentionMs: parseDuration(c.SERIES_RAW_RETENTION),
+      rollupRetentionMs: parseDuration(c.SERIES_ROLLUP_RETENTION),
+      maxSeries: c.SERIES_MAX_SERIES,
+      maxPointsPerSeries: c.SERIES_MAX_POINTS_PER_SERIES,
+      maxPendingRollups: c.SERIES_MAX_PENDING_ROLLUPS,
+      connzLimit: c.CONNZ_LIMIT,
+      subszLimit: c.SUBSZ_LIMIT,
+      discoverPeers: c.DISCOVER_PEERS,
+      liveMaxClients: c.LIVE_MAX_CLIENTS,
+      liveQueue: c.LIVE_QUEUE,
+      liveHeartbeatMs: c.LIVE_HEARTBEAT_MS,
+      metricsAccess: c.METRICS_ACCESS,
+      metricsToken: c.METRICS_TOKEN,
+    },
   };
 }

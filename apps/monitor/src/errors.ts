@@ -32,7 +32,15 @@ export function registerErrorHandler(app: FastifyInstance): void {
         },
       };
     } else if (err.statusCode && err.statusCode < 500 && err.code) {
-      body = { error: { code: err.code, message: err.message, statusCode: err.statusCode } };
+      const details = (err as { details?: unknown }).details;
+      body = {
+        error: {
+          code: err.code,
+          message: err.message,
+          statusCode: err.statusCode,
+          ...(details === undefined ? {} : { details }),
+        },
+      };
     } else {
       request.log.error({ err }, 'unhandled error');
       body = { error: { code: 'INTERNAL', message: 'Internal server error', statusCode: 500 } };

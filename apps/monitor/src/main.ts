@@ -22,7 +22,13 @@ async function main(): Promise<number> {
   }
 
   const db = await openDatabase({ url: config.databaseUrl, dataDir: join(config.dataDir, 'pglite') });
-  const scraper = new Scraper({ intervalMs: config.scrapeIntervalMs, timeoutMs: config.scrapeTimeoutMs });
+  const scraper = new Scraper({
+    intervalMs: config.scrapeIntervalMs,
+    timeoutMs: config.scrapeTimeoutMs,
+    connzLimit: config.observability.connzLimit,
+    subszLimit: config.observability.subszLimit,
+    discover: config.observability.discoverPeers,
+  });
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
     const secretBox = new SecretBox(await loadSecretKey(config.secretKey, config.dataDir));
@@ -44,6 +50,7 @@ async function main(): Promise<number> {
       trustProxy: config.trustProxy,
       validationTimeoutMs: config.validationTimeoutMs,
       onClose: () => db.close(),
+      observability: { config: config.observability },
     });
     try {
       await app.listen({ host: config.host, port: config.port });

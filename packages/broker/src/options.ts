@@ -28,6 +28,9 @@ export interface ServerOptions {
   writeDeadline: number;
   jetstream: boolean;
   storeDir: string;
+  /** JetStream limits in bytes (`max_memory_store`, `max_file_store`); unset = nats-server's defaults. */
+  jetstreamMaxMemory?: number;
+  jetstreamMaxStore?: number;
   debug: boolean;
   trace: boolean;
   /** Logging sink; the CLI points it at stderr or a file. `null` silences the server. */
@@ -36,10 +39,14 @@ export interface ServerOptions {
   username?: string;
   password?: string;
   token?: string;
-  /** Pluggable authenticator; when set it takes precedence over username/password/token. */
+  /** Users, nkeys, token and permissions, as `src/auth` models them (from a config file). */
+  auth?: import('./auth/index.js').AuthConfig;
+  /** Pluggable authenticator; when set it takes precedence over `auth` and username/password/token. */
   authenticator?: import('./server/auth-hook.js').ConnectAuthenticator;
   /** Path of the config file that was loaded, for SIGHUP reloads and /varz. */
   configFile?: string;
+  /** Log `Server is ready` once listening; the CLI turns it off and logs it after writing its files. */
+  announceReady: boolean;
   /** Size of the ring of recently closed connections kept for /connz?state=closed. */
   maxClosedClients: number;
 }
@@ -68,6 +75,7 @@ export const DEFAULTS: ServerOptions = {
   trace: false,
   logger: null,
   maxClosedClients: 10_000,
+  announceReady: true,
 };
 
 /** Fills in defaults; never mutates the input. */
@@ -77,5 +85,17 @@ export function resolveOptions(partial: Partial<ServerOptions>): ServerOptions {
     if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
   }
   if (!o.httpHost) o.httpHost = o.host;
+  validateOptions(o);
   return o;
+}
+
+/** Rejects combinations nats-server refuses to start with; messages follow its wording. */
+export function validateOptions(o: ServerOptions): void {
+  if (o.maxPayload > o.maxPending) {
+    throw new Error(`max_payload (${o.maxPayload}) cannot be higher than max_pending (${o.maxPending})`);
+  }
+  if (o.port > 65535 || o.port < -1) throw new Error(`invalid port ${o.port}`);
+  if (o.httpPort !== undefined && (o.httpPort > 65535 || o.httpPort < -1)) {
+    throw new Error(`invalid http port ${o.httpPort}`);
+  }
 }

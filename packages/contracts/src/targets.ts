@@ -19,6 +19,10 @@ export const TargetCredentials = Type.Object({
   token: Type.Optional(Type.String({ maxLength: 4000 })),
   user: Type.Optional(Type.String({ maxLength: 1000 })),
   pass: Type.Optional(Type.String({ maxLength: 1000 })),
+  /** An NKey user seed (`SU…`). */
+  nkeySeed: Type.Optional(Type.String({ maxLength: 200 })),
+  /** The contents of a `.creds` file (user JWT and NKey seed). */
+  creds: Type.Optional(Type.String({ maxLength: 20_000 })),
 });
 export type TargetCredentials = Static<typeof TargetCredentials>;
 

@@ -84,4 +84,31 @@ export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
   del: <T>(path: string) => request<T>('DELETE', path),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
+  /** A GET whose answer is a document (e.g. YAML), returned as text. */
+  text: (path: string, query?: Query, signal?: AbortSignal) => requestText(path, query, signal),
 };
+
+async function requestText(path: string, query?: Query, signal?: AbortSignal): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path, query), { credentials: 'same-origin', cache: 'no-store', signal });
+  } catch (err) {
+    if (signal?.aborted) throw err;
+    throw new ApiClientError('NETWORK_ERROR', 'The console server did not answer. Check your connection.', 0);
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (isApiError(body))
+      throw new ApiClientError(body.error.code, body.error.message, res.status, body.error.details);
+    throw new ApiClientError(`HTTP_${res.status}`, `Request failed with HTTP ${res.status}`, res.status);
+  }
+  return text;
+}

@@ -1,13 +1,11 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import type { AuditResponse, AuditVerifyResponse } from '@tern/contracts';
-import { api } from '@/api/client';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { AuditResponse, AuditVerifyDetail, RollbackPreview, RollbackResult } from '@tern/contracts';
+import { api, apiUrl } from '@/api/client';
+import { type AuditFilters, toAuditQuery } from '@/lib/auditFilters';
 import { keys } from './keys';
 import { AUDIT_PAGE_SIZE, AUDIT_REFETCH_MS, AUDIT_STALE_MS, AUDIT_VERIFY_REFETCH_MS } from './timing';
 
-export interface AuditFilters {
-  action: string;
-  actor: string;
-}
+export type { AuditFilters };
 
 /** Audit records newest first, one page per "Load more". */
 export function useAuditLog(filters: AuditFilters) {
@@ -16,7 +14,7 @@ export function useAuditLog(filters: AuditFilters) {
     queryFn: ({ pageParam, signal }) =>
       api.get<AuditResponse>(
         'audit',
-        { limit: AUDIT_PAGE_SIZE, before: pageParam, action: filters.action, actor: filters.actor },
+        { limit: AUDIT_PAGE_SIZE, before: pageParam, ...toAuditQuery(filters) },
         signal,
       ),
     initialPageParam: undefined as string | undefined,
@@ -30,7 +28,34 @@ export function useAuditLog(filters: AuditFilters) {
 export function useAuditVerify() {
   return useQuery({
     queryKey: keys.auditVerify,
-    queryFn: ({ signal }) => api.get<AuditVerifyResponse>('audit/verify', undefined, signal),
+    queryFn: ({ signal }) => api.get<AuditVerifyDetail>('audit/verify', undefined, signal),
     refetchInterval: AUDIT_VERIFY_REFETCH_MS,
+  });
+}
+
+/** Download URL of the filtered log (oldest first) as CSV or JSON. */
+export function auditExportUrl(filters: AuditFilters, format: 'csv' | 'json'): string {
+  return apiUrl('audit/export', { ...toAuditQuery(filters), format });
+}
+
+/** Dry run of re-applying a record's before-state. */
+export function previewRollback(id: string): Promise<RollbackPreview> {
+  return api.post<RollbackPreview>(`audit/${encodeURIComponent(id)}/rollback/preview`, {});
+}
+
+/** Applies a rollback; everything it may have changed is refreshed. */
+export function useRollbackApply() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, confirm }: { id: string; confirm?: string }) =>
+      api.post<RollbackResult>(
+        `audit/${encodeURIComponent(id)}/rollback/apply`,
+        confirm === undefined ? {} : { confirm },
+      ),
+    onSettled: () =>
+      Promise.all([
+        qc.invalidateQueries({ queryKey: keys.audit }),
+        qc.invalidateQueries({ queryKey: ['jetstream'] }),
+      ]),
   });
 }

@@ -18,3 +18,18 @@ export const FILTER_DEBOUNCE_MS = 300;
 
 /** Default freshness of any other query. */
 export const DEFAULT_STALE_MS = 5_000;
+
+/** JetStream management lists (streams, consumers, KV, object stores). */
+export const JETSTREAM_STALE_MS = 3_000;
+export const JETSTREAM_REFETCH_MS = 10_000;
+
+/** Observability pages (overview, connections, streams, consumers): close to the scrape interval. */
+export const OBS_REFETCH_MS = 2_000;
+export const OBS_STALE_MS = 1_000;
+/** Slower-moving lists: subject tree and cluster topology. */
+export const OBS_SLOW_REFETCH_MS = 5_000;
+/** Chart history refresh by range when live mode is off; in live mode a slow re-sync only. */
+export const SERIES_REFETCH_MS = { '5m': 2_000, '1h': 10_000, '24h': 60_000, '7d': 300_000 } as const;
+export const SERIES_LIVE_RESYNC_MS = 60_000;
+/** Live feed: wait before reconnecting after the EventSource fails. */
+export const LIVE_RECONNECT_MS = 3_000;

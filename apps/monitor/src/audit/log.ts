@@ -1,4 +1,4 @@
-import type { AuditQuery, AuditRecord as AuditRecordDto, AuditVerifyResponse } from '@tern/contracts';
+import type { AuditRecord as AuditRecordDto, AuditSearchQuery, AuditVerifyDetail } from '@tern/contracts';
 import { type AuditRecord, Prisma, type PrismaClient } from '@tern/db';
 import { GENESIS_HASH, hashRecord } from './chain.js';
 
@@ -46,12 +46,19 @@ export class AuditLog {
    * Runs `change` and appends the audit record it returns in the same transaction: both are stored or
    * neither is. Returns the change's value. A null entry records nothing (the change was a no-op).
    */
-  write<T>(change: (tx: Tx) => Promise<{ value: T; entry: AuditEntry | null }>): Promise<T> {
+  write<T>(
+    change: (
+      tx: Tx,
+    ) => Promise<{ value: T; entry: AuditEntry | null; onInsert?: (id: bigint) => void }>,
+  ): Promise<T> {
     const run = this.#queue.then(() =>
       this.#prisma.$transaction(async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(${CHAIN_LOCK})`;
-        const { value, entry } = await change(tx);
-        if (entry) await this.#insert(tx, entry);
+        const { value, entry, onInsert } = await change(tx);
+        if (entry) {
+          const row = await this.#insert(tx, entry);
+          onInsert?.(row.id);
+        }
         return value;
       }),
     );
@@ -59,13 +66,19 @@ export class AuditLog {
     return run;
   }
 
-  /** Appends one record. */
-  async append(entry: AuditEntry): Promise<void> {
-    await this.write(async () => ({ value: undefined, entry }));
+  /** Appends one record; returns its id. */
+  async append(entry: AuditEntry): Promise<string> {
+    let id = '';
+    await this.write(async () => ({ value: undefined, entry, onInsert: (rid: bigint) => (id = rid.toString()) }));
+    return id;
   }
 
   async #insert(tx: Tx, entry: AuditEntry): Promise<AuditRecord> {
     const last = await tx.auditRecord.findFirst({ orderBy: { id: 'desc' }, select: { hash: true } });
+    // After a prune removed everything, the chain continues from the stored anchor.
+    const anchor = last
+      ? undefined
+      : (await tx.monitorSetting.findUnique({ where: { key: ANCHOR_KEY } }))?.value;
     const fields = {
       time: new Date(),
       actor: entry.actor,
@@ -81,7 +94,7 @@ export class AuditLog {
       result: entry.result,
       error: entry.error ?? null,
       requestId: entry.requestId,
-      prevHash: last?.hash ?? GENESIS_HASH,
+      prevHash: last?.hash ?? (typeof anchor === 'string' ? anchor : GENESIS_HASH),
     };
     return tx.auditRecord.create({
       data: {
@@ -94,14 +107,12 @@ export class AuditLog {
   }
 
   /** Newest first, paged backwards by id. */
-  async list(query: AuditQuery): Promise<{ records: AuditRecordDto[]; nextBefore: string | null }> {
+  async list(query: AuditSearchQuery): Promise<{ records: AuditRecordDto[]; nextBefore: string | null }> {
     const limit = query.limit ?? 50;
     const rows = await this.#prisma.auditRecord.findMany({
       where: {
+        ...whereOf(query),
         ...(query.before ? { id: { lt: BigInt(query.before) } } : {}),
-        ...(query.action ? { action: query.action } : {}),
-        ...(query.actor ? { actor: query.actor } : {}),
-        ...(query.objectType ? { objectType: query.objectType } : {}),
       },
       orderBy: { id: 'desc' },
       take: limit + 1,
@@ -111,9 +122,85 @@ export class AuditLog {
     return { records: page.map(toDto), nextBefore: more ? (page.at(-1)?.id.toString() ?? null) : null };
   }
 
-  /** Walks the chain from the genesis record and reports the first record whose hash or link is wrong. */
-  async verify(): Promise<AuditVerifyResponse> {
-    let prevHash = GENESIS_HASH;
+  /** Matching records oldest first, with their prevHash (for export), at most `max`. */
+  async exportRows(
+    query: Omit<AuditSearchQuery, 'limit' | 'before'>,
+    max = 100_000,
+  ): Promise<(AuditRecordDto & { prevHash: string })[]> {
+    const rows = await this.#prisma.auditRecord.findMany({
+      where: whereOf(query),
+      orderBy: { id: 'asc' },
+      take: max,
+    });
+    return rows.map((r) => ({ ...toDto(r), prevHash: r.prevHash }));
+  }
+
+  async get(id: string): Promise<AuditRecordDto | null> {
+    if (!/^[0-9]+$/.test(id)) return null;
+    const row = await this.#prisma.auditRecord.findUnique({ where: { id: BigInt(id) } });
+    return row ? toDto(row) : null;
+  }
+
+  /** Days of retention, or null to keep everything. */
+  async retentionDays(): Promise<number | null> {
+    const row = await this.#prisma.monitorSetting.findUnique({ where: { key: RETENTION_KEY } });
+    return typeof row?.value === 'number' ? row.value : null;
+  }
+
+  async setRetentionDays(days: number | null): Promise<void> {
+    if (days === null) await this.#prisma.monitorSetting.deleteMany({ where: { key: RETENTION_KEY } });
+    else
+      await this.#prisma.monitorSetting.upsert({
+        where: { key: RETENTION_KEY },
+        create: { key: RETENTION_KEY, value: days },
+        update: { value: days },
+      });
+  }
+
+  /**
+   * Deletes records older than `olderThan` (by time, from the oldest). The oldest retained record's prevHash
+   * becomes the chain's anchor, stored apart from the records, so verify() still checks every link that is left.
+   * Runs under the chain lock; `record` (if given) is appended in the same transaction.
+   */
+  async prune(
+    olderThan: Date,
+    record?: (deleted: number) => AuditEntry | null,
+  ): Promise<{ deleted: number; oldestRetainedId: string | null }> {
+    return this.write(async (tx) => {
+      const lastOld = await tx.auditRecord.findFirst({
+        where: { time: { lt: olderThan } },
+        orderBy: { id: 'desc' },
+        select: { id: true, hash: true },
+      });
+      let deleted = 0;
+      if (lastOld) {
+        const res = await tx.auditRecord.deleteMany({ where: { id: { lte: lastOld.id } } });
+        deleted = res.count;
+        const oldest = await tx.auditRecord.findFirst({ orderBy: { id: 'asc' }, select: { prevHash: true } });
+        // With nothing left, the next record links to the last deleted one's hash: keep that as anchor.
+        const anchor = oldest?.prevHash ?? lastOld.hash;
+        await tx.monitorSetting.upsert({
+          where: { key: ANCHOR_KEY },
+          create: { key: ANCHOR_KEY, value: anchor },
+          update: { value: anchor },
+        });
+      }
+      const oldest = await tx.auditRecord.findFirst({ orderBy: { id: 'asc' }, select: { id: true } });
+      return {
+        value: { deleted, oldestRetainedId: oldest?.id.toString() ?? null },
+        entry: record ? record(deleted) : null,
+      };
+    });
+  }
+
+  /**
+   * Walks the chain from its anchor (genesis, or the oldest retained record's prevHash after pruning) and
+   * reports the first record whose hash or link is wrong.
+   */
+  async verify(): Promise<AuditVerifyDetail> {
+    const anchorRow = await this.#prisma.monitorSetting.findUnique({ where: { key: ANCHOR_KEY } });
+    const anchor = typeof anchorRow?.value === 'string' ? anchorRow.value : GENESIS_HASH;
+    let prevHash = anchor;
     let checked = 0;
     let cursor: bigint | undefined;
     for (;;) {
@@ -123,16 +210,44 @@ export class AuditLog {
         take: VERIFY_PAGE,
       });
       for (const row of rows) {
-        if (row.prevHash !== prevHash || hashRecord(row) !== row.hash) {
-          return { ok: false, checked, firstBrokenId: row.id.toString() };
+        const badHash = hashRecord(row) !== row.hash;
+        if (row.prevHash !== prevHash || badHash) {
+          return {
+            ok: false,
+            checked,
+            firstBrokenId: row.id.toString(),
+            anchorHash: anchor,
+            reason: badHash ? 'hash' : 'link',
+          };
         }
         prevHash = row.hash;
         checked++;
       }
-      if (rows.length < VERIFY_PAGE) return { ok: true, checked, firstBrokenId: null };
+      if (rows.length < VERIFY_PAGE) return { ok: true, checked, firstBrokenId: null, anchorHash: anchor };
       cursor = rows.at(-1)?.id;
     }
   }
+}
+
+const RETENTION_KEY = 'audit.retentionDays';
+const ANCHOR_KEY = 'audit.anchorHash';
+
+function whereOf(query: Omit<AuditSearchQuery, 'limit' | 'before'>): Prisma.AuditRecordWhereInput {
+  const time =
+    query.from || query.to
+      ? { time: { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lte: new Date(query.to) } : {}) } }
+      : {};
+  return {
+    ...time,
+    ...(query.action ? { action: query.action } : {}),
+    ...(query.actor ? { actor: query.actor } : {}),
+    ...(query.objectType ? { objectType: query.objectType } : {}),
+    ...(query.objectId ? { objectId: query.objectId } : {}),
+    ...(query.object ? { objectId: { contains: query.object, mode: 'insensitive' as const } } : {}),
+    ...(query.targetId ? { targetId: query.targetId } : {}),
+    ...(query.source ? { source: query.source } : {}),
+    ...(query.result ? { result: query.result } : {}),
+  };
 }
 
 // Normalises a value to what jsonb gives back (dates as strings, no undefined), so the hash we store

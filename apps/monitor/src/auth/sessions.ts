@@ -8,6 +8,8 @@ export interface AuthSession {
   id: string;
   csrfToken: string;
   user: SessionUser;
+  /** Authenticated by an API token rather than a session cookie. */
+  viaToken?: boolean;
 }
 
 const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
@@ -47,6 +49,40 @@ export class Sessions {
       csrfToken: row.csrfToken,
       user: { id: row.user.id, username: row.user.username, role: toRole(row.user.role) },
     };
+  }
+
+  /**
+   * Resolves an API token (`Authorization: Bearer <secret>`): it acts as its user with the lesser of the
+   * token's and the user's role. Tokens need no CSRF token (no cookie is involved).
+   */
+  async lookupApiToken(secret: string): Promise<AuthSession | null> {
+    const row = await this.prisma.apiToken.findUnique({
+      where: { tokenHash: sha256Hex(secret) },
+      include: { user: true },
+    });
+    if (!row) return null;
+    if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return null;
+    const userRole = toRole(row.user.role);
+    const tokenRole = toRole(row.role);
+    // lastUsedAt is informative: update at most once a minute per token.
+    if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+      await this.prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+    }
+    return {
+      id: `token:${row.id}`,
+      csrfToken: '',
+      viaToken: true,
+      user: {
+        id: row.user.id,
+        username: row.user.username,
+        role: hasRole(userRole, tokenRole) ? tokenRole : userRole,
+      },
+    };
+  }
+
+  /** Ends every session of a user (password reset, role change, deletion). */
+  async destroyForUser(userId: string): Promise<void> {
+    await this.prisma.session.deleteMany({ where: { userId } });
   }
 
   async destroy(id: string): Promise<void> {

@@ -30,10 +30,16 @@ export function addAuthHooks(app: FastifyInstance, sessions: Sessions): void {
     const mutating = MUTATING.has(request.method);
     const required = request.routeOptions.config.auth ?? (mutating ? 'admin' : 'viewer');
     if (required === 'public') return;
+    const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
     const token = request.cookies[SESSION_COOKIE];
-    const session = token ? await sessions.lookup(token) : null;
+    const session = bearer
+      ? await sessions.lookupApiToken(bearer)
+      : token
+        ? await sessions.lookup(token)
+        : null;
     if (!session) throw new Unauthenticated();
-    if (mutating) {
+    // CSRF rides on cookies; a bearer token is never sent by a browser on its own.
+    if (mutating && !session.viaToken) {
       const header = request.headers[CSRF_HEADER];
       if (typeof header !== 'string' || !safeEqual(header, session.csrfToken)) throw new CsrfMismatch();
     }

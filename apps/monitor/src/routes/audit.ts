@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AuditQuery, AuditResponse, AuditVerifyResponse } from '@tern/contracts';
+import { AuditResponse, AuditSearchQuery, AuditVerifyDetail } from '@tern/contracts';
 import type { AuditLog } from '../audit/log.js';
 import { errorResponses } from './schemas.js';
 
@@ -10,7 +10,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditLog }> = async
     {
       schema: {
         tags: ['audit'],
-        querystring: AuditQuery,
+        querystring: AuditSearchQuery,
         response: { 200: AuditResponse, ...errorResponses },
       },
     },
@@ -19,7 +19,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ audit: AuditLog }> = async
 
   app.get(
     '/api/audit/verify',
-    { schema: { tags: ['audit'], response: { 200: AuditVerifyResponse, ...errorResponses } } },
+    { schema: { tags: ['audit'], response: { 200: AuditVerifyDetail, ...errorResponses } } },
     async () => audit.verify(),
   );
 };

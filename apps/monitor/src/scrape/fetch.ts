@@ -5,15 +5,7 @@ export async function fetchMonitorJson(
   timeoutMs: number,
 ): Promise<unknown> {
   const url = joinUrl(monitorUrl, path);
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: { accept: 'application/json' },
-    });
-  } catch (err) {
-    throw new ScrapeError(url, describeFetchError(err, timeoutMs));
-  }
+  const res = await fetchOnce(url, timeoutMs);
   if (!res.ok) {
     await res.body?.cancel();
     throw new ScrapeError(url, `HTTP ${res.status} ${res.statusText}`.trim());
@@ -36,6 +28,21 @@ export class ScrapeError extends Error {
   }
 }
 
+// A kept-alive socket the server closed meanwhile (e.g. it restarted) fails the request without saying
+// anything about the server: such a failure is retried once on a fresh connection.
+async function fetchOnce(url: string, timeoutMs: number): Promise<Response> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(url, { signal, headers: { accept: 'application/json' } });
+    } catch (err) {
+      const code = (err as { cause?: { code?: string } }).cause?.code;
+      if (attempt === 0 && code === 'UND_ERR_SOCKET' && !signal.aborted) continue;
+      throw new ScrapeError(url, describeFetchError(err, timeoutMs));
+    }
+  }
+}
+
 export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}${path}`;
 }
@@ -49,4 +56,28 @@ function describeFetchError(err: unknown, timeoutMs: number): string {
   if (code === 'ECONNRESET') return 'connection reset';
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'host unreachable';
   return e.cause?.message ?? e.message;
+}
+
+/** Reads `/healthz`, whose 503 answer still carries a JSON body naming the problem. */
+export async function fetchHealthz(
+  monitorUrl: string,
+  timeoutMs: number,
+): Promise<{ status: string; error?: string }> {
+  const url = joinUrl(monitorUrl, '/healthz');
+  const res = await fetchOnce(url, timeoutMs);
+  if (res.status === 404) {
+    await res.body?.cancel();
+    throw new ScrapeError(url, 'HTTP 404 Not Found');
+  }
+  const text = await res.text().catch(() => '');
+  let body: { status?: unknown; error?: unknown } = {};
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    // a plain-text answer still says something through the status code
+  }
+  const status = typeof body.status === 'string' ? body.status : res.ok ? 'ok' : `HTTP ${res.status}`;
+  const error =
+    typeof body.error === 'string' ? body.error : res.ok ? undefined : text.slice(0, 200) || undefined;
+  return error === undefined ? { status } : { status, error };
 }

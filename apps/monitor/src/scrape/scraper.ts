@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
 import type { ServerSummary } from '@tern/contracts';
-import { fetchMonitorJson, ScrapeError } from './fetch.js';
+import type { AccstatzBody } from '../series/extract.js';
+import type { ConnzFull, HealthzBody, JszFull, RoutezFull, SubszFull, VarzFull } from './bodies.js';
+import { discoverPeers } from './discovery.js';
+import { fetchHealthz, fetchMonitorJson, ScrapeError } from './fetch.js';
 import { isVarz, type Varz } from './varz.js';
 
 /** What the scraper needs to know about a target. */
@@ -9,7 +12,23 @@ export interface ScrapeTarget {
   name: string;
   monitorUrls: string[];
   embedded: boolean;
+  /** Add cluster peers found through /routez and connect_urls (default true). */
+  discover?: boolean;
 }
+
+/** Everything one scrape of one server returned; only `varz` is always there. */
+export interface ServerScrape {
+  varz: VarzFull;
+  connz?: ConnzFull;
+  subsz?: SubszFull;
+  jsz?: JszFull;
+  routez?: RoutezFull;
+  accstatz?: AccstatzBody;
+  healthz?: HealthzBody;
+}
+
+/** The optional endpoints scraped next to /varz. */
+export type ExtraEndpoint = Exclude<keyof ServerScrape, 'varz'>;
 
 /** One successful scrape of one server's `/varz`. */
 export interface VarzSample {
@@ -17,6 +36,9 @@ export interface VarzSample {
   monitorUrl: string;
   time: Date;
   varz: Varz;
+  /** Every body fetched in this scrape. */
+  snapshot: ServerScrape;
+  discovered: boolean;
 }
 
 /** The latest known state of one monitoring endpoint (one server of a target). */
@@ -27,6 +49,12 @@ export interface EndpointState {
   error?: string;
   lastScrape?: Date;
   varz?: Varz;
+  /** The last successful scrape (kept while down, like `varz`). */
+  snapshot?: ServerScrape;
+  /** Optional endpoints that failed on the last scrape (not counting ones the server does not have). */
+  partialErrors: { path: string; reason: string }[];
+  /** Added by peer discovery rather than configured on the target. */
+  discovered: boolean;
   /** Consecutive failures; drives the back-off. */
   failures: number;
 }
@@ -36,6 +64,10 @@ export interface ScraperEvents {
   sample: [VarzSample];
   /** An endpoint changed between up and down. */
   status: [EndpointState];
+  /** Peer discovery added an endpoint to a target. */
+  discovered: [EndpointState];
+  /** A target was removed (not when it is replaced by setTarget). */
+  removed: [string];
 }
 
 export interface ScraperOptions {
@@ -43,12 +75,26 @@ export interface ScraperOptions {
   timeoutMs: number;
   /** Upper bound of the back-off after failures (default 30 s or the interval, whichever is larger). */
   maxBackoffMs?: number;
+  /** Fetch /connz, /subsz, /jsz, /routez, /accstatz and /healthz besides /varz (default true). */
+  extras?: boolean;
+  /** Connections fetched per server and scrape (default 1,024, nats-server's own default). */
+  connzLimit?: number;
+  /** Subscriptions fetched per server and scrape (default 10,000). */
+  subszLimit?: number;
+  /** How long an endpoint a server does not have (HTTP 404) is not asked again (default 5 minutes). */
+  unsupportedRetryMs?: number;
+  /** Least time between two discovery rounds of one target (default 10 s). */
+  discoveryEveryMs?: number;
+  /** Discover cluster peers of targets that do not say otherwise (default true). */
+  discover?: boolean;
 }
 
 interface Endpoint {
   state: EndpointState;
   timer?: NodeJS.Timeout;
   inFlight?: Promise<void>;
+  /** Optional endpoints answered 404, until when they are skipped. */
+  unsupported: Map<ExtraEndpoint, number>;
 }
 
 /**
@@ -59,11 +105,38 @@ interface Endpoint {
 export class Scraper extends EventEmitter<ScraperEvents> {
   readonly #opts: Required<ScraperOptions>;
   readonly #targets = new Map<string, Map<string, Endpoint>>();
+  readonly #discovering = new Map<string, { at: number; running?: Promise<string[]> }>();
   #running = false;
 
   constructor(opts: ScraperOptions) {
     super();
-    this.#opts = { maxBackoffMs: Math.max(30_000, opts.intervalMs), ...opts };
+    this.#opts = {
+      maxBackoffMs: Math.max(30_000, opts.intervalMs),
+      extras: true,
+      connzLimit: 1024,
+      subszLimit: 10_000,
+      unsupportedRetryMs: 300_000,
+      discoveryEveryMs: 10_000,
+      discover: true,
+      ...opts,
+    };
+  }
+
+  /** The polling interval. */
+  get intervalMs(): number {
+    return this.#opts.intervalMs;
+  }
+
+  /** The paths fetched besides /varz. */
+  get extraPaths(): Record<ExtraEndpoint, string> {
+    return {
+      connz: `/connz?limit=${this.#opts.connzLimit}&subs=1`,
+      subsz: `/subsz?subs=1&limit=${this.#opts.subszLimit}`,
+      jsz: '/jsz?accounts=1&streams=1&consumers=1&config=1',
+      routez: '/routez',
+      accstatz: '/accstatz',
+      healthz: '/healthz',
+    };
   }
 
   /** Begins polling (the first scrape of every endpoint happens at once). */
@@ -83,26 +156,49 @@ export class Scraper extends EventEmitter<ScraperEvents> {
         if (e.inFlight) inFlight.push(e.inFlight);
       }
     }
+    for (const d of this.#discovering.values()) if (d.running) inFlight.push(d.running.then(() => undefined));
     await Promise.allSettled(inFlight);
   }
 
   /** Adds or replaces a target; its endpoints are scraped at once when running. */
   setTarget(target: ScrapeTarget): void {
-    this.removeTarget(target.id);
+    this.#drop(target.id);
     const endpoints = new Map<string, Endpoint>();
-    for (const monitorUrl of new Set(target.monitorUrls)) {
-      const endpoint: Endpoint = { state: { target, monitorUrl, status: 'unknown', failures: 0 } };
-      endpoints.set(monitorUrl, endpoint);
-      if (this.#running) this.#schedule(endpoint, 0);
-    }
     this.#targets.set(target.id, endpoints);
+    for (const monitorUrl of new Set(target.monitorUrls)) this.#addEndpoint(target, monitorUrl, false);
+  }
+
+  #addEndpoint(target: ScrapeTarget, monitorUrl: string, discovered: boolean): Endpoint {
+    const endpoint: Endpoint = {
+      state: { target, monitorUrl, status: 'unknown', failures: 0, partialErrors: [], discovered },
+      unsupported: new Map(),
+    };
+    this.#targets.get(target.id)?.set(monitorUrl, endpoint);
+    if (this.#running) this.#schedule(endpoint, 0);
+    return endpoint;
   }
 
   removeTarget(id: string): void {
+    if (this.#drop(id)) this.emit('removed', id);
+  }
+
+  #drop(id: string): boolean {
     const endpoints = this.#targets.get(id);
-    if (!endpoints) return;
+    if (!endpoints) return false;
     for (const e of endpoints.values()) clearTimeout(e.timer);
     this.#targets.delete(id);
+    this.#discovering.delete(id);
+    return true;
+  }
+
+  /** The latest state of one target's endpoints (configured first, then discovered). */
+  targetStates(id: string): EndpointState[] {
+    return [...(this.#targets.get(id)?.values() ?? [])].map((e) => e.state);
+  }
+
+  /** Ids of the targets being scraped. */
+  targetIds(): string[] {
+    return [...this.#targets.keys()];
   }
 
   /** The latest state of every endpoint, in insertion order. */
@@ -153,20 +249,119 @@ export class Scraper extends EventEmitter<ScraperEvents> {
     const state = endpoint.state;
     const before = state.status;
     const time = new Date();
+    const timeout = this.#opts.timeoutMs;
+    // Every endpoint is asked at once: a scrape takes as long as the slowest answer, bounded by the timeout.
+    const extras = this.#opts.extras ? this.#extrasFor(endpoint, time.getTime()) : [];
+    const extraResults = Promise.allSettled(
+      extras.map(([key, path]) =>
+        key === 'healthz'
+          ? fetchHealthz(state.monitorUrl, timeout)
+          : fetchMonitorJson(state.monitorUrl, path, timeout),
+      ),
+    );
     try {
-      const body = await fetchMonitorJson(state.monitorUrl, '/varz', this.#opts.timeoutMs);
+      const body = await fetchMonitorJson(state.monitorUrl, '/varz', timeout);
       if (!isVarz(body))
         throw new ScrapeError(state.monitorUrl, '/varz did not return a NATS server description');
-      Object.assign(state, { status: 'up', error: undefined, lastScrape: time, varz: body, failures: 0 });
-      if (this.#isCurrent(endpoint))
-        this.emit('sample', { targetId: state.target.id, monitorUrl: state.monitorUrl, time, varz: body });
+      const snapshot: ServerScrape = { varz: body };
+      const partialErrors: EndpointState['partialErrors'] = [];
+      const results = await extraResults;
+      results.forEach((r, i) => {
+        const [key, path] = extras[i]!;
+        if (r.status === 'fulfilled') (snapshot as unknown as Record<string, unknown>)[key] = r.value;
+        else if (r.reason instanceof ScrapeError && r.reason.reason.startsWith('HTTP 404')) {
+          endpoint.unsupported.set(key, time.getTime() + this.#opts.unsupportedRetryMs);
+        } else {
+          partialErrors.push({
+            path,
+            reason: r.reason instanceof ScrapeError ? r.reason.reason : String(r.reason),
+          });
+        }
+      });
+      Object.assign(state, {
+        status: 'up',
+        error: undefined,
+        lastScrape: time,
+        varz: body,
+        snapshot,
+        partialErrors,
+        failures: 0,
+      });
+      if (this.#isCurrent(endpoint)) {
+        this.emit('sample', {
+          targetId: state.target.id,
+          monitorUrl: state.monitorUrl,
+          time,
+          varz: body,
+          snapshot,
+          discovered: state.discovered,
+        });
+        this.#maybeDiscover(state.target.id);
+      }
     } catch (err) {
+      await extraResults;
       state.status = 'down';
       state.error = err instanceof ScrapeError ? err.reason : (err as Error).message;
       state.lastScrape = time;
+      state.partialErrors = [];
       state.failures++;
     }
     if (state.status !== before && this.#isCurrent(endpoint)) this.emit('status', state);
+  }
+
+  #extrasFor(endpoint: Endpoint, now: number): [ExtraEndpoint, string][] {
+    return (Object.entries(this.extraPaths) as [ExtraEndpoint, string][]).filter(([key]) => {
+      const until = endpoint.unsupported.get(key);
+      if (until === undefined) return true;
+      if (until > now) return false;
+      endpoint.unsupported.delete(key);
+      return true;
+    });
+  }
+
+  // Discovery runs at most once per `discoveryEveryMs` per target and only when a route names a server
+  // that no endpoint of the target has answered for.
+  #maybeDiscover(targetId: string): void {
+    const endpoints = this.#targets.get(targetId);
+    if (!endpoints) return;
+    const states = [...endpoints.values()].map((e) => e.state);
+    if ((states[0]?.target.discover ?? this.#opts.discover) === false) return;
+    const known = new Set(states.flatMap((s) => (s.varz ? [s.varz.server_id] : [])));
+    const unknownPeer = states.some((s) =>
+      (s.snapshot?.routez?.routes ?? []).some((r) => !known.has(r.remote_id)),
+    );
+    if (!unknownPeer) return;
+    const d = this.#discovering.get(targetId);
+    if (d && (d.running || Date.now() - d.at < this.#opts.discoveryEveryMs)) return;
+    void this.discover(targetId);
+  }
+
+  /** Looks for the target's cluster peers now; resolves with the monitoring URLs added. */
+  discover(targetId: string): Promise<string[]> {
+    const endpoints = this.#targets.get(targetId);
+    if (!endpoints) return Promise.resolve([]);
+    const running = this.#discovering.get(targetId)?.running;
+    if (running) return running;
+    const entry: { at: number; running?: Promise<string[]> } = { at: Date.now() };
+    this.#discovering.set(targetId, entry);
+    const states = [...endpoints.values()].map((e) => e.state);
+    entry.running = discoverPeers(states, this.#opts.timeoutMs)
+      .then((found) => {
+        const added: string[] = [];
+        if (this.#targets.get(targetId) !== endpoints) return added;
+        for (const url of found) {
+          if (endpoints.has(url)) continue;
+          const e = this.#addEndpoint(states[0]!.target, url, true);
+          added.push(url);
+          this.emit('discovered', e.state);
+        }
+        return added;
+      })
+      .catch(() => [])
+      .finally(() => {
+        entry.running = undefined;
+      });
+    return entry.running;
   }
 }
 

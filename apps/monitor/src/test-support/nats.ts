@@ -19,14 +19,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** How to start a test nats-server; ports default to free ones. */
+export interface NatsServerOptions {
+  port?: number;
+  httpPort?: number;
+  /** Extra command-line arguments (e.g. `-js -sd <dir>`, cluster flags). */
+  args?: string[];
+  /** Wait for /healthz to answer 200 (default true; a JetStream cluster member is unhealthy until a quorum). */
+  waitHealthy?: boolean;
+}
+
 /** Debian's nats-server on free loopback ports; resolves once `/healthz` answers (bounded wait). */
-export async function startNatsServer(): Promise<TestNats> {
+export async function startNatsServer(opts: NatsServerOptions = {}): Promise<TestNats & { port: number; httpPort: number }> {
   for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const httpPort = await freePort();
+    const port = opts.port ?? (await freePort());
+    const httpPort = opts.httpPort ?? (await freePort());
     const child = spawn(
       '/usr/sbin/nats-server',
-      ['-a', '127.0.0.1', '-p', String(port), '-m', String(httpPort)],
+      ['-a', '127.0.0.1', '-p', String(port), '-m', String(httpPort), ...(opts.args ?? [])],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
       },
@@ -37,20 +47,48 @@ export async function startNatsServer(): Promise<TestNats> {
     });
     const monitorUrl = `http://127.0.0.1:${httpPort}`;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    if (await waitHealthy(monitorUrl, child, 10_000)) {
-      return { natsUrl: `nats://127.0.0.1:${port}`, monitorUrl, stop: () => stopChild(child, exited) };
+    if (await waitHealthy(monitorUrl, child, 10_000, opts.waitHealthy ?? true)) {
+      return {
+        natsUrl: `nats://127.0.0.1:${port}`,
+        monitorUrl,
+        port,
+        httpPort,
+        stop: () => stopChild(child, exited),
+      };
     }
     await stopChild(child, exited);
-    if (attempt === 2) throw new Error(`nats-server did not start:\n${log}`);
+    if (attempt === 2 || opts.port !== undefined) throw new Error(`nats-server did not start:\n${log}`);
   }
 }
 
-async function waitHealthy(monitorUrl: string, child: ChildProcess, timeoutMs: number): Promise<boolean> {
+/** A free port P such that P + offset is free too (discovery guesses peers' monitoring ports by that offset). */
+export async function freePortPair(offset: number): Promise<number> {
+  for (;;) {
+    const p = await freePort();
+    if (p + offset < 65536 && (await isFree(p + offset))) return p;
+  }
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+async function waitHealthy(
+  monitorUrl: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  needOk: boolean,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && child.exitCode === null) {
     try {
       const res = await fetch(`${monitorUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
-      if (res.ok) return true;
+      await res.body?.cancel();
+      if (res.ok || !needOk) return true;
     } catch {
       // not listening yet
     }

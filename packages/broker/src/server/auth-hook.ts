@@ -1,3 +1,5 @@
+import type { Permissions } from '../auth/index.js';
+
 /** CONNECT fields as sent by clients (nats-server `ClientOpts`). */
 export interface ConnectOptions {
   verbose?: boolean;
@@ -20,33 +22,24 @@ export interface ConnectOptions {
   new_account?: boolean;
 }
 
-/** Subject permissions for one direction; `undefined` lists mean "no restriction". */
-export interface SubjectPermission {
-  allow?: string[];
-  deny?: string[];
-}
-
-/** Permissions granted to an authenticated client. */
-export interface ClientPermissions {
-  publish?: SubjectPermission;
-  subscribe?: SubjectPermission;
-  /** Allow publishing to reply subjects of requests received (nats-server `allow_responses`). */
-  response?: { max: number; expires: number };
-}
-
-/** What the authenticator decided for one CONNECT. */
-export type AuthResult =
-  | { ok: true; user?: string; permissions?: ClientPermissions }
-  | { ok: false; error?: string };
+/** What the authenticator decided for one CONNECT; `reason` goes to the server log only. */
+export type ConnectAuthResult = { ok: true; user?: string; permissions?: Permissions } | { ok: false; reason?: string };
 
 /**
  * Hook point for authentication: the client calls it once per CONNECT with the options it sent and the
- * nonce the server put in INFO (for NKEY signatures).
+ * nonce the server put in INFO (for NKEY signatures). May answer synchronously or with a promise; the
+ * connection's input is held meanwhile so frames after CONNECT keep their order.
  */
 export interface ConnectAuthenticator {
   /** True when INFO must advertise `auth_required`. */
   readonly authRequired: boolean;
   /** True when INFO must carry a `nonce` (NKEY users configured). */
   readonly needsNonce: boolean;
-  authenticate(opts: ConnectOptions, nonce: string | undefined, meta: { ip: string }): AuthResult;
+  /** Milliseconds a client has to authenticate. */
+  readonly timeoutMs: number;
+  authenticate(
+    opts: ConnectOptions,
+    nonce: string | undefined,
+    meta: { ip: string },
+  ): ConnectAuthResult | Promise<ConnectAuthResult>;
 }

@@ -3,13 +3,21 @@
 import type { AuditRecord } from '@tern/contracts';
 import { Fragment, useState } from 'react';
 import { ResultPill } from '@/components/StatusPill';
+import { canRollBack } from '@/lib/auditFilters';
 import { formatDateTime, MISSING } from '@/lib/format';
 import { JsonDiffView } from './JsonDiffView';
 
-const COLUMNS = 6;
+const COLUMNS = 7;
 
 /** Audit records, newest first; a row expands to its details and before/after diff. */
-export function AuditTable({ records }: { records: AuditRecord[] }) {
+export function AuditTable({
+  records,
+  onRollback,
+}: {
+  records: AuditRecord[];
+  /** Shown to roles that may change things; absent for viewers. */
+  onRollback?: (record: AuditRecord) => void;
+}) {
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const toggle = (id: string) =>
     setOpen((prev) => {
@@ -30,6 +38,7 @@ export function AuditTable({ records }: { records: AuditRecord[] }) {
             <th>Action</th>
             <th>Object</th>
             <th>Result</th>
+            <th aria-label="Actions" />
           </tr>
         </thead>
         <tbody>
@@ -42,6 +51,8 @@ export function AuditTable({ records }: { records: AuditRecord[] }) {
                   data-testid="audit-row"
                   data-action={r.action}
                   data-audit-id={r.id}
+                  data-object-id={r.objectId}
+                  data-source={r.source}
                 >
                   <td className="col-toggle">
                     <button
@@ -77,6 +88,19 @@ export function AuditTable({ records }: { records: AuditRecord[] }) {
                   </td>
                   <td>
                     <ResultPill result={r.result} error={r.error} />
+                  </td>
+                  <td className="actions">
+                    {onRollback && canRollBack(r) ? (
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => onRollback(r)}
+                        data-testid="audit-rollback"
+                        title="Preview re-applying the state before this change"
+                      >
+                        Roll back
+                      </button>
+                    ) : null}
                   </td>
                 </tr>
                 {expanded ? (

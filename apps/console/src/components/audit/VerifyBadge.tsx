@@ -28,7 +28,7 @@ export function VerifyBadge() {
       </span>
     );
   }
-  const { ok, checked, firstBrokenId } = verify.data;
+  const { ok, checked, firstBrokenId, reason } = verify.data;
   return ok ? (
     <span
       className="pill pill-up"
@@ -40,7 +40,18 @@ export function VerifyBadge() {
       Chain intact · {formatNumber(checked)} records
     </span>
   ) : (
-    <span className="pill pill-down" data-testid="audit-verify" data-state="broken">
+    <span
+      className="pill pill-down"
+      data-testid="audit-verify"
+      data-state="broken"
+      title={
+        reason === 'hash'
+          ? 'This record was altered after it was written'
+          : reason === 'link'
+            ? 'This record does not follow the one before it (a record was removed or reordered)'
+            : undefined
+      }
+    >
       <span className="pill-dot" aria-hidden="true" />
       Chain broken at record #{firstBrokenId ?? '?'}
     </span>

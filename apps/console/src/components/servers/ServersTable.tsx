@@ -1,6 +1,7 @@
 'use client';
 
 import type { ServerSummary } from '@tern/contracts';
+import Link from 'next/link';
 import { StatusPill } from '@/components/StatusPill';
 import { formatAgo, formatBytes, formatNumber, formatUptime, MISSING } from '@/lib/format';
 
@@ -49,7 +50,12 @@ export function ServersTable({ servers, now, onRemove }: Props) {
               >
                 <td>
                   <div className="cell-title">
-                    {s.targetName}
+                    <Link
+                      href={`/servers/${encodeURIComponent(s.targetId)}`}
+                      data-testid="server-detail-link"
+                    >
+                      {s.targetName}
+                    </Link>
                     {s.embedded ? <span className="tag">embedded</span> : null}
                     {s.jetstream ? <span className="tag">JetStream</span> : null}
                   </div>

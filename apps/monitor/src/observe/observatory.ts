@@ -1,0 +1,235 @@
+import type { LiveSample, LiveStatusEvent } from '@tern/contracts';
+import type { EndpointState, Scraper, ServerScrape, VarzSample } from '../scrape/scraper.js';
+import { extractObservations, type Observation } from '../series/extract.js';
+import { LiveHub } from '../series/live.js';
+import type { SeriesSample, SeriesStore } from '../series/store.js';
+
+/** What `GET /api/live` streams: new series points and server status changes. */
+export type LiveItem = { type: 'sample'; sample: LiveSample } | { type: 'status'; status: LiveStatusEvent };
+
+/** The id used for "all servers of a target" and "all targets" in series. */
+export const ALL = '*';
+
+/** Counters whose per-server rates are summed into the `server:*` aggregates. */
+const SUMMED_RATES = ['in_msgs', 'out_msgs', 'in_bytes', 'out_bytes', 'slow_consumers'] as const;
+
+export interface ObservatoryOptions {
+  scraper: Scraper;
+  store: SeriesStore;
+  hub?: LiveHub<LiveItem>;
+  /** How often the `server:*` aggregates are recorded (the scrape interval). */
+  aggregateEveryMs: number;
+  /** How often the store is maintained (rollups written, memory trimmed; default 10 s). */
+  maintainEveryMs?: number;
+  /** Called with errors that cannot be returned to anyone (a failed rollup write). */
+  onError?: (err: unknown) => void;
+}
+
+interface RateTrack {
+  t: number;
+  values: Map<string, [number, number]>;
+  rates: Map<string, [number | null, number | null]>;
+}
+
+/** A scraped server that answered its last scrape, with the body of that scrape. */
+export interface UpServer {
+  state: EndpointState;
+  snap: ServerScrape;
+  serverId: string;
+}
+
+/**
+ * Connects the scraper to the series store and the live feed: every scrape becomes observations in
+ * the store, new points go to live subscribers, and per-target / global throughput aggregates are
+ * recorded on a timer. It also keeps the small per-connection and per-subscription rate state the
+ * views need (those are not charted, so they are not series).
+ */
+export class Observatory {
+  readonly scraper: Scraper;
+  readonly store: SeriesStore;
+  readonly hub: LiveHub<LiveItem>;
+  readonly #opts: ObservatoryOptions;
+  readonly #conns = new Map<string, RateTrack>();
+  readonly #subs = new Map<string, RateTrack>();
+  #timers: NodeJS.Timeout[] = [];
+  readonly #onSample = (s: VarzSample) => this.ingest(s);
+  readonly #onStatus = (s: EndpointState) => {
+    const status: LiveStatusEvent = { targetId: s.target.id, monitorUrl: s.monitorUrl, status: s.status };
+    if (s.error !== undefined) status.error = s.error;
+    this.hub.publish([{ type: 'status', status }]);
+  };
+
+  readonly #onRemoved = (targetId: string) => {
+    this.forgetTarget(targetId);
+    void this.store.deleteTarget(targetId).catch((err: unknown) => this.#opts.onError?.(err));
+  };
+
+  constructor(opts: ObservatoryOptions) {
+    this.#opts = opts;
+    this.scraper = opts.scraper;
+    this.store = opts.store;
+    this.hub = opts.hub ?? new LiveHub<LiveItem>();
+    this.scraper.on('sample', this.#onSample);
+    this.scraper.on('status', this.#onStatus);
+    this.scraper.on('removed', this.#onRemoved);
+  }
+
+  /** Starts the aggregate and maintenance timers. */
+  start(): void {
+    if (this.#timers.length) return;
+    const every = (ms: number, fn: () => void) => {
+      const t = setInterval(fn, ms);
+      t.unref();
+      this.#timers.push(t);
+    };
+    every(this.#opts.aggregateEveryMs, () => this.aggregate());
+    every(this.#opts.maintainEveryMs ?? 10_000, () => {
+      void this.store.maintain().then((r) => {
+        if (r.error) this.#opts.onError?.(new Error(`series rollups not written: ${r.error}`));
+      });
+    });
+  }
+
+  /** Stops timers, closes live subscriptions and writes what rollups are pending. */
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearInterval(t);
+    this.#timers = [];
+    this.scraper.off('sample', this.#onSample);
+    this.scraper.off('status', this.#onStatus);
+    this.scraper.off('removed', this.#onRemoved);
+    this.hub.close();
+    await this.store.maintain().catch(() => undefined);
+  }
+
+  /** Records one scrape (the scraper's `sample` event). */
+  ingest(s: VarzSample): SeriesSample[] {
+    const t = s.time.getTime();
+    const observations = extractObservations(s.snapshot);
+    const added = this.store.ingestServer(s.targetId, s.varz.server_id, t, observations);
+    this.#track(this.#conns, s, t, connCounters(s.snapshot));
+    this.#track(this.#subs, s, t, subCounters(s.snapshot));
+    this.#publish(added);
+    return added;
+  }
+
+  /** Records the `server:*` sums of every target and of all targets (`target=*`) at `now`. */
+  aggregate(now = Date.now()): SeriesSample[] {
+    const global = new Map<string, number>();
+    const added: SeriesSample[] = [];
+    for (const targetId of this.scraper.targetIds()) {
+      const sums = this.targetSums(targetId);
+      if (!sums) continue;
+      for (const [metric, v] of sums) global.set(metric, (global.get(metric) ?? 0) + v);
+      added.push(...this.store.ingest(targetId, now, gauges(sums)));
+    }
+    if (global.size) added.push(...this.store.ingest(ALL, now, gauges(global)));
+    this.#publish(added);
+    return added;
+  }
+
+  /** The current sums over a target's servers that answered (rates only where known), or undefined if none did. */
+  targetSums(targetId: string): Map<string, number> | undefined {
+    const up = this.upServers(targetId);
+    if (!up.length) return undefined;
+    const sums = new Map<string, number>([
+      ['connections', 0],
+      ['subscriptions', 0],
+    ]);
+    for (const { snap, serverId } of up) {
+      sums.set('connections', sums.get('connections')! + (snap.varz.connections ?? 0));
+      sums.set('subscriptions', sums.get('subscriptions')! + (snap.varz.subscriptions ?? 0));
+      for (const m of SUMMED_RATES) {
+        const r = this.store.rate({ target: targetId, kind: 'server', id: serverId, metric: m });
+        if (typeof r === 'number') sums.set(`${m}_rate`, (sums.get(`${m}_rate`) ?? 0) + r);
+      }
+    }
+    return sums;
+  }
+
+  /** Servers of one target (or all) whose last scrape succeeded, one per server id. */
+  upServers(targetId?: string): UpServer[] {
+    const states = targetId === undefined ? this.scraper.states() : this.scraper.targetStates(targetId);
+    const seen = new Set<string>();
+    const out: UpServer[] = [];
+    for (const state of states) {
+      if (state.status !== 'up' || !state.snapshot) continue;
+      const serverId = state.snapshot.varz.server_id;
+      const key = `${state.target.id}\u0000${serverId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ state, snap: state.snapshot, serverId });
+    }
+    return out;
+  }
+
+  /** Messages per second from / to one connection over the last scrape interval. */
+  connectionRates(state: EndpointState, cid: number): [number | null, number | null] {
+    return this.#conns.get(endpointKey(state))?.rates.get(String(cid)) ?? [null, null];
+  }
+
+  /** Messages per second delivered to one subscription (`account subject queue sid cid`). */
+  subscriptionRate(state: EndpointState, key: string): number | null {
+    return this.#subs.get(endpointKey(state))?.rates.get(key)?.[0] ?? null;
+  }
+
+  #track(map: Map<string, RateTrack>, s: VarzSample, t: number, values: Map<string, [number, number]>): void {
+    const k = `${s.targetId}\u0000${s.monitorUrl}`;
+    const prev = map.get(k);
+    const rates = new Map<string, [number | null, number | null]>();
+    const dt = prev ? (t - prev.t) / 1000 : 0;
+    const serverSame = prev?.values.get('\u0000server')?.[0] === values.get('\u0000server')?.[0];
+    for (const [id, [a, b]] of values) {
+      const p = prev?.values.get(id);
+      // A counter that went down belongs to a new connection or subscription with a reused id: no rate.
+      if (!p || dt <= 0 || !serverSame || a < p[0] || b < p[1]) rates.set(id, [null, null]);
+      else rates.set(id, [(a - p[0]) / dt, (b - p[1]) / dt]);
+    }
+    map.set(k, { t, values, rates });
+  }
+
+  #publish(added: readonly SeriesSample[]): void {
+    if (!added.length || this.hub.size === 0) return;
+    this.hub.publish(
+      added.map((p) => ({
+        type: 'sample' as const,
+        sample: { target: p.target, entity: `${p.kind}:${p.id}`, metric: p.metric, t: p.t, v: p.v },
+      })),
+    );
+  }
+
+  /** Forgets a removed target's connection and subscription rate state. */
+  forgetTarget(targetId: string): void {
+    const prefix = `${targetId}\u0000`;
+    for (const m of [this.#conns, this.#subs])
+      for (const k of m.keys()) if (k.startsWith(prefix)) m.delete(k);
+  }
+}
+
+const endpointKey = (s: EndpointState) => `${s.target.id}\u0000${s.monitorUrl}`;
+
+const gauges = (sums: Map<string, number>): Observation[] =>
+  [...sums].map(([metric, value]) => ({ kind: 'server', id: ALL, metric, type: 'gauge', value }));
+
+// The server's start time is tracked as a pseudo entry, so a restart (cids reused) yields no rates.
+function connCounters(snap: ServerScrape): Map<string, [number, number]> {
+  const m = new Map<string, [number, number]>();
+  m.set('\u0000server', [Date.parse(snap.varz.start ?? '') || 0, 0]);
+  for (const c of snap.connz?.connections ?? []) m.set(String(c.cid), [c.in_msgs ?? 0, c.out_msgs ?? 0]);
+  return m;
+}
+
+/** The key of one subscription in `/subsz?subs=1`. */
+export const subscriptionKey = (s: {
+  account?: string;
+  subject: string;
+  qgroup?: string;
+  sid?: string;
+  cid?: number;
+}): string => `${s.account ?? ''} ${s.subject} ${s.qgroup ?? ''} ${s.sid ?? ''} ${s.cid ?? ''}`;
+
+function subCounters(snap: ServerScrape): Map<string, [number, number]> {
+  const m = new Map<string, [number, number]>();
+  m.set('\u0000server', [Date.parse(snap.varz.start ?? '') || 0, 0]);
+  for (const s of snap.subsz?.subscriptions_list ?? []) m.set(subscriptionKey(s), [s.msgs ?? 0, 0]);
+  return m;
+}

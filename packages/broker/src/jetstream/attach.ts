@@ -1,0 +1,148 @@
+// ---- Adapter: JsBus over Tern's server (the only JetStream file that knows the server's internals) ----
+// Internal subscriptions are ordinary router entries owned by one InternalClient that is never in
+// `server.clients`; the router calls `deliver()` on it like on any connection.
+import type { ServerOptions } from '../options.js';
+import { isLiteral } from '../router/subject.js';
+import type { Client } from '../server/client.js';
+import type { Server } from '../server/server.js';
+import { Subscription } from '../server/subscription.js';
+import type { JsBus, JsClientInfo, JsHandler } from './bus.js';
+import { createJetStream, type JetStream } from './jetstream.js';
+
+const GLOBAL_ACCOUNT = '$G';
+
+/** Stands in for a connection in the router; receives what internal subscriptions match. */
+class InternalClient {
+  readonly cid = 0;
+  closed = false;
+  /** Internal subscriptions are not permission-checked. */
+  readonly permissions = null;
+  echo = true;
+  readonly subs = new Map<string, Subscription>();
+  readonly handlers = new Map<Subscription, JsHandler>();
+  name = 'jetstream';
+  lang = '';
+  version = '';
+  user = '';
+  ip = '';
+  private nextSid = 1;
+
+  constructor(private readonly server: Server) {}
+
+  subscribe(subject: string, handler: JsHandler, queue = ''): { unsubscribe(): void } {
+    const sid = `js${this.nextSid++}`;
+    const sub = new Subscription(this as unknown as Client, subject, queue, sid, isLiteral(subject));
+    this.subs.set(sid, sub);
+    this.handlers.set(sub, handler);
+    this.server.sublist.insert(sub);
+    return { unsubscribe: () => this.removeSub(sub) };
+  }
+
+  removeSub(sub: Subscription): void {
+    if (!this.handlers.delete(sub)) return;
+    this.subs.delete(sub.sid);
+    this.server.sublist.remove(sub);
+  }
+
+  /** Called by the router: `tail` is `[reply ]<hdr size> <total size>\r\n` or `[reply ]<size>\r\n`. */
+  deliver(sub: Subscription, subject: string, tail: string, headerSize: number, payload: Buffer): void {
+    const h = this.handlers.get(sub);
+    if (!h) return;
+    const parts = tail.slice(0, tail.length - 2).split(' ');
+    const reply = parts.length === (headerSize < 0 ? 2 : 3) ? parts[0] : undefined;
+    const hdr = headerSize > 0 ? payload.subarray(0, headerSize) : undefined;
+    const data = headerSize > 0 ? payload.subarray(headerSize) : payload;
+    h(subject, reply, hdr, data, clientInfo(this.server.routingFrom));
+  }
+}
+
+function clientInfo(c: Client | null | undefined): JsClientInfo | undefined {
+  if (!c || (c as unknown as { cid: number }).cid === 0) return undefined;
+  return {
+    account: GLOBAL_ACCOUNT,
+    user: c.user || undefined,
+    cid: c.cid,
+    host: c.ip.startsWith('::ffff:') ? c.ip.slice(7) : c.ip,
+    name: c.name || undefined,
+    lang: c.lang || undefined,
+    version: c.version || undefined,
+  };
+}
+
+const toBuf = (u: Uint8Array): Buffer =>
+  Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+
+/** JsBus over a Tern server. */
+export function serverBus(server: Server): JsBus {
+  const ic = new InternalClient(server);
+  const from = ic as unknown as Client;
+  return {
+    subscribe: (subject, handler, queue) => ic.subscribe(subject, handler, queue),
+    hasInterest: (subject) => server.sublist.hasInterest(subject),
+    publish(subject, reply, headers, payload, asSubject) {
+      const hs = headers && headers.length > 0 ? headers.length : -1;
+      const body = hs > 0 ? Buffer.concat([toBuf(headers as Uint8Array), toBuf(payload)]) : toBuf(payload);
+      if (asSubject === undefined || asSubject === subject) {
+        server.route(from, subject, reply ?? '', hs, body);
+        return;
+      }
+      // Matched on `subject`, shown as `asSubject`: a sub's pre-encoded prefix would print the wrong
+      // subject, so hand the client a view of the subscription without it.
+      const r = server.sublist.match(subject);
+      const sizes = hs < 0 ? `${body.length}\r\n` : `${hs} ${body.length}\r\n`;
+      const tail = reply ? `${reply} ${sizes}` : sizes;
+      const one = (sub: Subscription) => {
+        const c = sub.client;
+        if (c.closed) return false;
+        // Same checks as Server.deliverTo: subscribe-side deny filters, reply permissions.
+        if (sub.filtered && c.permissions !== null && !c.permissions.canDeliver(asSubject)) return false;
+        if (reply && c.permissions !== null) c.permissions.recordReply(reply);
+        if (sub.max > 0) {
+          if (sub.nmsgs >= sub.max) return false;
+          sub.nmsgs++;
+          if (sub.nmsgs >= sub.max) c.removeSub(sub);
+        } else sub.nmsgs++;
+        server.outMsgs++;
+        server.outBytes += body.length;
+        const view = { sid: sub.sid, msgPrefix: '', hmsgPrefix: '' } as unknown as Subscription;
+        c.deliver(view, asSubject, tail, hs, body);
+        return true;
+      };
+      for (const sub of r.psubs) one(sub);
+      for (const group of r.qsubs) {
+        const n = group.length;
+        const start = n === 1 ? 0 : Math.floor(Math.random() * n);
+        for (let k = 0; k < n; k++) if (one(group[(start + k) % n] as Subscription)) break;
+      }
+    },
+  };
+}
+
+/** Extra JetStream settings beyond `ServerOptions.jetstream/storeDir`. */
+export interface AttachOptions {
+  maxMemory?: number;
+  maxStore?: number;
+}
+
+/** Starts JetStream on a running server (recovering streams from the store dir). */
+export async function attachJetStream(
+  server: Server,
+  opts: ServerOptions,
+  extra: AttachOptions = {},
+): Promise<JetStream> {
+  const log = server.logger;
+  const js = createJetStream({
+    bus: serverBus(server),
+    storeDir: opts.storeDir,
+    maxMemory: extra.maxMemory ?? opts.jetstreamMaxMemory,
+    maxStore: extra.maxStore ?? opts.jetstreamMaxStore,
+    serverName: opts.serverName || server.serverId,
+    serverId: server.serverId,
+    version: opts.version,
+    log: (level, msg) =>
+      level === 'error' ? log.error(msg) : level === 'warn' ? log.warn(msg) : log.info(msg),
+  });
+  await js.start();
+  log.info(`JetStream started, store directory "${js.storeDir}"`);
+  return js;
+}

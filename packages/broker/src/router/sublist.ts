@@ -1,0 +1,281 @@
+/**
+ * Subject routing table: a token tree with dedicated `*` and `>` children, queue groups kept per node,
+ * and a bounded match cache (the idea of nats-server's server/sublist.go).
+ *
+ * Cache invalidation: a literal insert/remove drops only that subject's cache entry; a wildcard
+ * insert/remove bumps a generation counter, which discards the whole cache on the next lookup.
+ */
+
+/** What the router needs from a subscription. */
+export interface Routable {
+  readonly subject: string;
+  /** Queue group name, '' for none. */
+  readonly queue: string;
+}
+
+/** Subscriptions matching one subject: plain ones, and one array per queue group. */
+export interface MatchResult<S> {
+  readonly psubs: S[];
+  readonly qsubs: S[][];
+}
+
+class Node<S> {
+  next: Level<S> | null = null;
+  readonly psubs = new Set<S>();
+  qsubs: Map<string, Set<S>> | null = null;
+
+  isEmpty(): boolean {
+    return (
+      this.psubs.size === 0 &&
+      (this.qsubs === null || this.qsubs.size === 0) &&
+      (this.next === null || this.next.isEmpty())
+    );
+  }
+}
+
+class Level<S> {
+  readonly nodes = new Map<string, Node<S>>();
+  pwc: Node<S> | null = null;
+  fwc: Node<S> | null = null;
+
+  isEmpty(): boolean {
+    return this.nodes.size === 0 && this.pwc === null && this.fwc === null;
+  }
+}
+
+export interface SublistStats {
+  num_subscriptions: number;
+  num_cache: number;
+  num_inserts: number;
+  num_removes: number;
+  num_matches: number;
+  cache_hit_rate: number;
+  max_fanout: number;
+  avg_fanout: number;
+}
+
+const EMPTY: MatchResult<never> = Object.freeze({ psubs: [], qsubs: [] }) as MatchResult<never>;
+
+export class Sublist<S extends Routable> {
+  private readonly root = new Level<S>();
+  private readonly cache = new Map<string, MatchResult<S>>();
+  private generation = 0;
+  private cacheGeneration = 0;
+  private count = 0;
+  private inserts = 0;
+  private removes = 0;
+  private matches = 0;
+  private cacheHits = 0;
+
+  /** @param cacheSize maximum cached subjects; 0 disables the cache. */
+  constructor(private readonly cacheSize = 1024) {}
+
+  get size(): number {
+    return this.count;
+  }
+
+  insert(sub: S): void {
+    const tokens = sub.subject.split('.');
+    let level = this.root;
+    let node: Node<S> | null = null;
+    let literal = true;
+    for (const t of tokens) {
+      if (t === '*') {
+        literal = false;
+        if (!level.pwc) level.pwc = new Node();
+        node = level.pwc;
+      } else if (t === '>') {
+        literal = false;
+        if (!level.fwc) level.fwc = new Node();
+        node = level.fwc;
+      } else {
+        node = level.nodes.get(t) ?? null;
+        if (!node) {
+          node = new Node();
+          level.nodes.set(t, node);
+        }
+      }
+      if (!node.next) node.next = new Level();
+      level = node.next;
+    }
+    if (!node) return;
+    if (sub.queue === '') node.psubs.add(sub);
+    else {
+      if (!node.qsubs) node.qsubs = new Map();
+      let g = node.qsubs.get(sub.queue);
+      if (!g) {
+        g = new Set();
+        node.qsubs.set(sub.queue, g);
+      }
+      g.add(sub);
+    }
+    this.count++;
+    this.inserts++;
+    this.invalidate(sub.subject, literal);
+  }
+
+  /** Removes `sub`; returns false when it was not present. */
+  remove(sub: S): boolean {
+    const tokens = sub.subject.split('.');
+    const path: { level: Level<S>; node: Node<S>; token: string }[] = [];
+    let level = this.root;
+    let literal = true;
+    for (const t of tokens) {
+      let node: Node<S> | null;
+      if (t === '*') {
+        literal = false;
+        node = level.pwc;
+      } else if (t === '>') {
+        literal = false;
+        node = level.fwc;
+      } else node = level.nodes.get(t) ?? null;
+      if (!node?.next) return false;
+      path.push({ level, node, token: t });
+      level = node.next;
+    }
+    const last = path[path.length - 1];
+    if (!last) return false;
+    const node = last.node;
+    if (sub.queue === '') {
+      if (!node.psubs.delete(sub)) return false;
+    } else {
+      const g = node.qsubs?.get(sub.queue);
+      if (!g?.delete(sub)) return false;
+      if (g.size === 0) node.qsubs!.delete(sub.queue);
+    }
+    // Prune empty nodes bottom-up so the tree does not keep dead branches.
+    for (let i = path.length - 1; i >= 0; i--) {
+      const p = path[i]!;
+      if (!p.node.isEmpty()) break;
+      if (p.token === '*') p.level.pwc = null;
+      else if (p.token === '>') p.level.fwc = null;
+      else p.level.nodes.delete(p.token);
+    }
+    this.count--;
+    this.removes++;
+    this.invalidate(sub.subject, literal);
+    return true;
+  }
+
+  private invalidate(subject: string, literal: boolean): void {
+    if (literal) this.cache.delete(subject);
+    else this.generation++;
+  }
+
+  /** All subscriptions whose subject matches the literal `subject`. */
+  match(subject: string): MatchResult<S> {
+    this.matches++;
+    if (this.cacheSize > 0) {
+      if (this.cacheGeneration !== this.generation) {
+        this.cache.clear();
+        this.cacheGeneration = this.generation;
+      }
+      const hit = this.cache.get(subject);
+      if (hit !== undefined) {
+        this.cacheHits++;
+        return hit;
+      }
+    }
+    const tokens = subject.split('.');
+    const psubs: S[] = [];
+    const qsubs: S[][] = [];
+    matchLevel(this.root, tokens, 0, psubs, qsubs);
+    const result: MatchResult<S> = psubs.length === 0 && qsubs.length === 0 ? EMPTY : { psubs, qsubs };
+    if (this.cacheSize > 0) {
+      if (this.cache.size >= this.cacheSize) {
+        // Evict the oldest quarter (Map keeps insertion order).
+        let drop = this.cacheSize >> 2 || 1;
+        for (const k of this.cache.keys()) {
+          this.cache.delete(k);
+          if (--drop === 0) break;
+        }
+      }
+      this.cache.set(subject, result);
+    }
+    return result;
+  }
+
+  /** True when at least one subscription matches. */
+  hasInterest(subject: string): boolean {
+    const r = this.match(subject);
+    return r.psubs.length > 0 || r.qsubs.length > 0;
+  }
+
+  /** Every subscription, in tree order. */
+  all(): S[] {
+    const out: S[] = [];
+    collect(this.root, out);
+    return out;
+  }
+
+  stats(): SublistStats {
+    let max = 0;
+    let sum = 0;
+    for (const r of this.cache.values()) {
+      const f = r.psubs.length + r.qsubs.length;
+      if (f > max) max = f;
+      sum += f;
+    }
+    const n = this.cache.size;
+    return {
+      num_subscriptions: this.count,
+      num_cache: n,
+      num_inserts: this.inserts,
+      num_removes: this.removes,
+      num_matches: this.matches,
+      cache_hit_rate: this.matches > 0 ? this.cacheHits / this.matches : 0,
+      max_fanout: max,
+      avg_fanout: n > 0 ? sum / n : 0,
+    };
+  }
+}
+
+function addNode<S>(node: Node<S>, psubs: S[], qsubs: S[][]): void {
+  for (const s of node.psubs) psubs.push(s);
+  if (node.qsubs !== null) {
+    for (const g of node.qsubs.values()) {
+      // The same group may be reached through several nodes (e.g. `foo.*` and `foo.>`); merge them.
+      const first = g.values().next().value as (S & Routable) | undefined;
+      if (first === undefined) continue;
+      let merged: S[] | undefined;
+      for (const existing of qsubs) {
+        if ((existing[0] as S & Routable).queue === first.queue) {
+          merged = existing;
+          break;
+        }
+      }
+      if (merged) for (const s of g) merged.push(s);
+      else qsubs.push([...g]);
+    }
+  }
+}
+
+function matchLevel<S>(level: Level<S>, tokens: string[], i: number, psubs: S[], qsubs: S[][]): void {
+  const n = tokens.length;
+  let l: Level<S> | null = level;
+  for (; i < n && l !== null; i++) {
+    if (l.fwc !== null) addNode(l.fwc, psubs, qsubs);
+    if (l.pwc !== null) {
+      if (i === n - 1) addNode(l.pwc, psubs, qsubs);
+      else if (l.pwc.next !== null) matchLevel(l.pwc.next, tokens, i + 1, psubs, qsubs);
+    }
+    const node: Node<S> | undefined = l.nodes.get(tokens[i]!);
+    if (node === undefined) return;
+    if (i === n - 1) {
+      addNode(node, psubs, qsubs);
+      return;
+    }
+    l = node.next;
+  }
+}
+
+function collect<S>(level: Level<S>, out: S[]): void {
+  const visit = (node: Node<S>) => {
+    for (const s of node.psubs) out.push(s);
+    if (node.qsubs) for (const g of node.qsubs.values()) for (const s of g) out.push(s);
+    if (node.next) collect(node.next, out);
+  };
+  for (const node of level.nodes.values()) visit(node);
+  if (level.pwc) visit(level.pwc);
+  if (level.fwc) visit(level.fwc);
+}

@@ -1,0 +1,678 @@
+import type { Socket } from 'node:net';
+import '../protocol/buffer-ext.js';
+import { ERR, errLine } from '../protocol/errors.js';
+import { Parser, type ProtocolError, type ProtocolSink } from '../protocol/parser.js';
+import { isLiteral, isValidLiteralSubject, isValidQueue, isValidSubject } from '../router/subject.js';
+import { PermissionChecker, type Permissions, pubPermissionViolation, subPermissionViolation } from '../auth/index.js';
+import type { ConnectAuthResult, ConnectOptions } from './auth-hook.js';
+import type { Server } from './server.js';
+import { Subscription } from './subscription.js';
+
+/** Why a connection closed; the strings are nats-server's `ClosedState` texts shown in /connz. */
+export const CloseReason = {
+  clientClosed: 'Client Closed',
+  authTimeout: 'Authentication Timeout',
+  authViolation: 'Authorization Violation',
+  authFailure: 'Authentication Failure',
+  parseError: 'Parse Error',
+  protocolViolation: 'Protocol Violation',
+  slowConsumerPending: 'Slow Consumer (Pending Bytes)',
+  slowConsumerDeadline: 'Slow Consumer (Write Deadline)',
+  writeError: 'Write Error',
+  readError: 'Read Error',
+  staleConnection: 'Stale Connection',
+  maxPayload: 'Maximum Message Payload Exceeded',
+  maxControlLine: 'Maximum Control Line Exceeded',
+  maxConnections: 'Maximum Connections Exceeded',
+  maxSubscriptions: 'Maximum Subscriptions Exceeded',
+  serverShutdown: 'Server Shutdown',
+  badClientProtocol: 'Bad Client Protocol Version',
+  noRespondersNeedsHeaders: 'No Responders Requires Headers',
+  missingHeaders: 'Message Headers Not Supported',
+} as const;
+
+const CRLF_LEN = 2;
+/** Payloads at least this big are queued by reference instead of copied into the chunk. */
+const ZERO_COPY_MIN = 16 * 1024;
+const MIN_CHUNK = 1024;
+const MAX_CHUNK = 64 * 1024;
+const PING = 'PING\r\n';
+const PONG = 'PONG\r\n';
+const OK = '+OK\r\n';
+const NO_RESPONDERS_HDR = 'NATS/1.0 503\r\n\r\n';
+
+const CONNECT_TYPES: Record<string, 'boolean' | 'string' | 'number'> = {
+  verbose: 'boolean',
+  pedantic: 'boolean',
+  tls_required: 'boolean',
+  auth_token: 'string',
+  user: 'string',
+  pass: 'string',
+  nkey: 'string',
+  jwt: 'string',
+  sig: 'string',
+  name: 'string',
+  lang: 'string',
+  version: 'string',
+  protocol: 'number',
+  echo: 'boolean',
+  headers: 'boolean',
+  no_responders: 'boolean',
+  account: 'string',
+  new_account: 'boolean',
+};
+
+/**
+ * Decodes CONNECT JSON with Go's `json.Unmarshal` strictness: a known field of the wrong type is an
+ * error, `null` (whole or per field) means "not set".
+ */
+export function decodeConnect(json: string): ConnectOptions {
+  const v: unknown = JSON.parse(json);
+  if (v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new Error('CONNECT is not an object');
+  const out: Record<string, unknown> = {};
+  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+    const want = CONNECT_TYPES[k];
+    if (val === null || want === undefined) continue;
+    if (typeof val !== want) throw new Error(`CONNECT field ${k} has the wrong type`);
+    if (want === 'number' && !Number.isInteger(val)) throw new Error(`CONNECT field ${k} is not an integer`);
+    out[k] = val;
+  }
+  return out as ConnectOptions;
+}
+
+/** One client connection: parses its input, routes its publishes, batches its output. */
+export class Client implements ProtocolSink {
+  readonly parser: Parser;
+  readonly subs = new Map<string, Subscription>();
+  readonly start = new Date();
+  lastActivity = Date.now();
+  readonly ip: string;
+  readonly remotePort: number;
+
+  // Connect state (nats-server defaults when a field is omitted).
+  connected = false;
+  verbose = true;
+  pedantic = true;
+  echo = true;
+  headers = false;
+  noResponders = false;
+  name = '';
+  lang = '';
+  version = '';
+  user = '';
+  permissions: PermissionChecker | null = null;
+  /** The CONNECT options, kept to re-authenticate on reload. */
+  private connectOpts: ConnectOptions = {};
+
+  // Stats.
+  inMsgs = 0;
+  inBytes = 0;
+  private readMsgs = 0;
+  private readBytes = 0;
+  private parseFailed = false;
+  outMsgs = 0;
+  outBytes = 0;
+  /** Round trip of the last server PING, in ms; -1 before the first one. */
+  rttMs = -1;
+  private pingSentAt = 0;
+  private pingsOut = 0;
+
+  // Outbound batching: bytes are written into `chunk` at `pos`; `[flushed,pos)` is not yet handed to the
+  // socket. Handed-out regions are views the socket may still hold, so they are never rewritten.
+  private chunk: Buffer | null = null;
+  private chunkSize = MIN_CHUNK;
+  private pos = 0;
+  private flushed = 0;
+  private queued: Buffer[] = [];
+  private queuedBytes = 0;
+  private socketPending = 0;
+  /** True while queued in the server's per-tick flush list. */
+  flushScheduled = false;
+  private waitingDrain = false;
+  private deadlineTimer: NodeJS.Timeout | null = null;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private authTimer: NodeJS.Timeout | null = null;
+
+  closed = false;
+  closeReason = '';
+  stop: Date | null = null;
+
+  constructor(
+    readonly server: Server,
+    readonly cid: number,
+    private readonly socket: Socket,
+    readonly nonce: string | undefined,
+  ) {
+    this.ip = socket.remoteAddress ?? '';
+    this.remotePort = socket.remotePort ?? 0;
+    const o = server.options;
+    this.parser = new Parser(this, { maxControlLine: o.maxControlLine, maxPayload: o.maxPayload });
+    socket.setNoDelay(true);
+    socket.on('data', (buf: Buffer) => this.onData(buf));
+    socket.on('drain', () => this.onDrain());
+    socket.on('error', () => this.close(this.closed ? this.closeReason : CloseReason.readError, true));
+    socket.on('close', () => this.close(CloseReason.clientClosed, true));
+    const auth = server.authenticator;
+    if (auth) {
+      this.authTimer = setTimeout(() => {
+        if (!this.connected) this.fatal(ERR.authTimeout, CloseReason.authTimeout);
+      }, auth.timeoutMs);
+    }
+  }
+
+  /** Sends INFO and arms the ping timer; called once the client is registered. */
+  begin(info: string): void {
+    this.enqueueString(info);
+    this.flush();
+    this.armPing(true);
+  }
+
+  private onData(buf: Buffer): void {
+    if (this.closed) return;
+    this.lastActivity = Date.now();
+    this.parser.parse(buf);
+    this.commitReadStats();
+  }
+
+  /**
+   * Inbound counters are added once per read, and dropped when that read ended in a protocol error, so
+   * in_msgs/in_bytes match nats-server's readLoop exactly.
+   */
+  private commitReadStats(): void {
+    const m = this.readMsgs;
+    if (m === 0) return;
+    const b = this.readBytes;
+    this.readMsgs = 0;
+    this.readBytes = 0;
+    if (this.parseFailed) return;
+    this.inMsgs += m;
+    this.inBytes += b;
+    this.server.inMsgs += m;
+    this.server.inBytes += b;
+  }
+
+  // ---- ProtocolSink -------------------------------------------------------------------------------
+
+  onConnect(json: string): void {
+    let o: ConnectOptions;
+    try {
+      o = decodeConnect(json);
+    } catch {
+      // nats-server closes without an -ERR on malformed CONNECT JSON.
+      this.server.logger.error(`${this.tag()} - Error parsing CONNECT: ${json.slice(0, 64)}`);
+      this.close(CloseReason.protocolViolation);
+      return;
+    }
+    this.connectOpts = o;
+    this.verbose = o.verbose !== false;
+    this.pedantic = o.pedantic !== false;
+    this.echo = o.echo !== false;
+    this.headers = o.headers === true;
+    this.parser.headers = this.headers;
+    this.noResponders = o.no_responders === true;
+    this.name = typeof o.name === 'string' ? o.name : '';
+    this.lang = typeof o.lang === 'string' ? o.lang : '';
+    this.version = typeof o.version === 'string' ? o.version : '';
+    const proto = o.protocol ?? 0;
+    if (typeof proto !== 'number' || proto < 0 || proto > 1) {
+      this.fatal(ERR.invalidProtocol, CloseReason.badClientProtocol);
+      return;
+    }
+    if (this.noResponders && !this.headers) {
+      this.fatal(ERR.noRespondersNeedsHeaders, CloseReason.noRespondersNeedsHeaders);
+      return;
+    }
+    const auth = this.server.authenticator;
+    if (!auth) {
+      this.connectAccepted();
+      return;
+    }
+    const res = auth.authenticate(o, this.nonce, { ip: this.ip });
+    if (!(res instanceof Promise)) {
+      this.authDecided(res);
+      return;
+    }
+    // Hold later frames (e.g. the PING nats.js sends right after CONNECT) until the answer is in.
+    this.parser.pause();
+    this.socket.pause();
+    res.then(
+      (r) => this.authDecided(r),
+      (e: unknown) => this.authDecided({ ok: false, reason: e instanceof Error ? e.message : String(e) }),
+    );
+  }
+
+  /** Re-applies limits and auth after a configuration reload. */
+  reloaded(): void {
+    const o = this.server.options;
+    this.parser.limits.maxControlLine = o.maxControlLine;
+    this.parser.limits.maxPayload = o.maxPayload;
+    if (!this.connected) return;
+    const auth = this.server.authenticator;
+    if (!auth) {
+      this.setPermissions(undefined);
+      return;
+    }
+    const opts = this.connectOpts;
+    const res = auth.authenticate(opts, this.nonce, { ip: this.ip });
+    const apply = (r: ConnectAuthResult) => {
+      if (this.closed) return;
+      if (!r.ok) {
+        this.fatal(ERR.authViolation, CloseReason.authFailure);
+        return;
+      }
+      this.user = r.user ?? '';
+      this.setPermissions(r.permissions);
+    };
+    if (res instanceof Promise) res.then(apply, () => apply({ ok: false }));
+    else apply(res);
+  }
+
+  private authDecided(r: ConnectAuthResult): void {
+    if (this.closed) return;
+    if (!r.ok) {
+      this.server.logger.error(`${this.tag()} - authentication error: ${r.reason ?? 'denied'}`);
+      this.fatal(ERR.authViolation, CloseReason.authFailure);
+      return;
+    }
+    this.user = r.user ?? '';
+    this.setPermissions(r.permissions);
+    this.connectAccepted();
+    this.socket.resume();
+    this.parser.resume();
+    this.commitReadStats();
+  }
+
+  private connectAccepted(): void {
+    if (this.authTimer) {
+      clearTimeout(this.authTimer);
+      this.authTimer = null;
+    }
+    this.connected = true;
+    if (this.verbose) this.sendOk();
+  }
+
+  setPermissions(p: Permissions | undefined): void {
+    this.permissions = p ? new PermissionChecker(p) : null;
+  }
+
+  onPub(subject: string, reply: string, headerSize: number, payload: Buffer): void {
+    if (!this.connected && this.server.authRequired) {
+      this.authViolation();
+      return;
+    }
+    const size = payload.length;
+    this.readMsgs++;
+    this.readBytes += size;
+    const srv = this.server;
+    // nats-server reports a wildcard publish subject in pedantic mode but still routes the message.
+    if (this.pedantic && !isValidLiteralSubject(subject)) this.sendErr(ERR.invalidPubSubject);
+    if (this.permissions !== null && !this.permissions.canPublish(subject)) {
+      this.server.logger.error(`${this.tag()} - Publish Violation - User "${this.user}", Subject "${subject}"`);
+      this.sendErr(pubPermissionViolation(subject));
+      return;
+    }
+    if (this.verbose) this.sendOk();
+    const delivered = srv.route(this, subject, reply, headerSize, payload);
+    if (!delivered && reply !== '' && this.noResponders) this.sendNoResponders(reply);
+  }
+
+  private sendNoResponders(reply: string): void {
+    const r = this.server.sublist.match(reply);
+    let sub: Subscription | undefined;
+    for (const s of r.psubs) {
+      if (s.client === this) {
+        sub = s;
+        break;
+      }
+    }
+    if (!sub) {
+      outer: for (const g of r.qsubs) {
+        for (const s of g) {
+          if (s.client === this) {
+            sub = s;
+            break outer;
+          }
+        }
+      }
+    }
+    if (!sub) return;
+    const n = NO_RESPONDERS_HDR.length;
+    this.enqueueString(`HMSG ${reply} ${sub.sid} ${n} ${n}\r\n${NO_RESPONDERS_HDR}\r\n`);
+    this.scheduleFlush();
+  }
+
+  onSub(subject: string, queue: string, sid: string): void {
+    if (!this.connected && this.server.authRequired) {
+      this.authViolation();
+      return;
+    }
+    // Same order of checks as nats-server: permissions, the subscription cap, then (on insert) validity.
+    if (this.permissions !== null && !this.permissions.canSubscribe(subject, queue === '' ? undefined : queue)) {
+      this.server.logger.error(`${this.tag()} - Subscription Violation - User "${this.user}", Subject "${subject}"`);
+      this.sendErr(subPermissionViolation(subject, queue === '' ? undefined : queue));
+      return;
+    }
+    const max = this.server.options.maxSubscriptions;
+    if (max > 0 && this.subs.size >= max) {
+      this.sendErr(ERR.maxSubs);
+      return;
+    }
+    if (this.subs.has(sid)) {
+      // A duplicate sid is a no-op re-subscribe.
+      if (this.verbose) this.sendOk();
+      return;
+    }
+    if (!isValidSubject(subject) || (queue !== '' && !isValidQueue(queue))) {
+      this.sendErr(ERR.invalidSubject);
+      return;
+    }
+    const sub = new Subscription(this, subject, queue, sid, isLiteral(subject));
+    if (this.permissions?.needsDeliveryFilter(subject)) sub.filtered = true;
+    this.subs.set(sid, sub);
+    this.server.sublist.insert(sub);
+    if (this.verbose) this.sendOk();
+  }
+
+  onUnsub(sid: string, max: number): void {
+    if (!this.connected && this.server.authRequired) {
+      this.authViolation();
+      return;
+    }
+    const sub = this.subs.get(sid);
+    if (sub) {
+      if (max > 0 && sub.nmsgs < max) sub.max = max;
+      else this.removeSub(sub);
+    }
+    if (this.verbose) this.sendOk();
+  }
+
+  onPing(): void {
+    if (!this.connected && this.server.authRequired) {
+      this.authViolation();
+      return;
+    }
+    this.enqueueString(PONG);
+    // Like nats-server, answer the first client PING with a PING of our own to measure the RTT.
+    if (this.rttMs < 0 && this.pingSentAt === 0 && this.connected) {
+      this.pingsOut++;
+      this.pingSentAt = performance.now();
+      this.enqueueString(PING);
+    }
+    this.scheduleFlush();
+  }
+
+  onPong(): void {
+    this.pingsOut = 0;
+    if (this.pingSentAt > 0) {
+      this.rttMs = performance.now() - this.pingSentAt;
+      this.pingSentAt = 0;
+    }
+  }
+
+  onInfo(): void {
+    // Clients may send INFO; nats-server ignores it for client connections.
+  }
+
+  onOk(): void {}
+
+  onErr(text: string): void {
+    this.server.logger.error(`${this.tag()} - Client error: ${text}`);
+    this.close(CloseReason.clientClosed);
+  }
+
+  onProtocolError(err: ProtocolError): void {
+    this.parseFailed = true;
+    this.server.logger.error(`${this.tag()} - Client parser ERROR: ${err.message}`);
+    switch (err.kind) {
+      case 'max_payload':
+        this.fatal(ERR.maxPayload, CloseReason.maxPayload);
+        break;
+      case 'max_control_line':
+        this.fatal(ERR.maxControlLine, CloseReason.maxControlLine);
+        break;
+      case 'bad_args':
+      case 'headers_unsupported':
+        this.close(CloseReason.protocolViolation);
+        break;
+      default:
+        this.fatal(ERR.unknownOp, CloseReason.protocolViolation);
+    }
+  }
+
+  // ---- delivery -----------------------------------------------------------------------------------
+
+  /**
+   * Queues one MSG/HMSG for `sub`. `tail` is `[reply ]<sizes>\r\n`, shared by all receivers of one
+   * publish so the per-subscriber work is one string concat and one copy of the payload.
+   */
+  deliver(sub: Subscription, subject: string, tail: string, headerSize: number, payload: Buffer): void {
+    let line: string;
+    if (headerSize < 0) line = (sub.msgPrefix !== '' ? sub.msgPrefix : `MSG ${subject} ${sub.sid} `) + tail;
+    else line = (sub.hmsgPrefix !== '' ? sub.hmsgPrefix : `HMSG ${subject} ${sub.sid} `) + tail;
+    const size = payload.length;
+    this.outMsgs++;
+    this.outBytes += size;
+    if (size >= ZERO_COPY_MIN) {
+      this.enqueueString(line);
+      this.enqueueBuffer(payload);
+      this.enqueueString('\r\n');
+    } else {
+      const need = line.length + size + CRLF_LEN;
+      let chunk = this.chunk;
+      if (chunk === null || chunk.length - this.pos < need) chunk = this.newChunk(need);
+      let p = this.pos;
+      p += chunk.latin1Write(line, p);
+      if (size > 0) p += payload.copy(chunk, p);
+      chunk[p++] = 13;
+      chunk[p++] = 10;
+      this.pos = p;
+    }
+    if (!this.flushScheduled) this.scheduleFlush();
+  }
+
+  // ---- outbound -----------------------------------------------------------------------------------
+
+  private newChunk(need: number): Buffer {
+    this.retireChunk();
+    if (this.chunkSize < MAX_CHUNK && this.chunk !== null) this.chunkSize *= 2;
+    const size = Math.max(need, this.chunkSize);
+    const c = Buffer.allocUnsafe(size);
+    this.chunk = c;
+    this.pos = 0;
+    this.flushed = 0;
+    return c;
+  }
+
+  /** Moves the unflushed part of the chunk to the queue. */
+  private retireChunk(): void {
+    if (this.chunk !== null && this.pos > this.flushed) {
+      const part = this.chunk.subarray(this.flushed, this.pos);
+      this.queued.push(part);
+      this.queuedBytes += part.length;
+      this.flushed = this.pos;
+    }
+  }
+
+  enqueueString(s: string): void {
+    const need = Buffer.byteLength(s, 'latin1');
+    let chunk = this.chunk;
+    if (chunk === null || chunk.length - this.pos < need) chunk = this.newChunk(need);
+    this.pos += chunk.latin1Write(s, this.pos);
+  }
+
+  private enqueueBuffer(b: Buffer): void {
+    this.retireChunk();
+    this.queued.push(b);
+    this.queuedBytes += b.length;
+  }
+
+  /** Bytes waiting to be written to this connection (ours plus the socket's). */
+  get pendingBytes(): number {
+    return this.queuedBytes + (this.pos - this.flushed) + this.socketPending;
+  }
+
+  scheduleFlush(): void {
+    if (this.flushScheduled || this.closed) return;
+    this.flushScheduled = true;
+    this.server.scheduleFlush(this);
+  }
+
+  /** Hands everything queued to the socket in one corked batch. Called once per tick by the server. */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.closed && this.socket.destroyed) return;
+    this.retireChunk();
+    if (this.queued.length === 0) return;
+    if (this.pendingBytes > this.server.options.maxPending) {
+      this.slowConsumer(CloseReason.slowConsumerPending);
+      return;
+    }
+    if (this.waitingDrain) return;
+    const q = this.queued;
+    this.queued = [];
+    this.queuedBytes = 0;
+    const sock = this.socket;
+    let ok = true;
+    if (q.length === 1) ok = sock.write(q[0]!);
+    else {
+      sock.cork();
+      for (const b of q) ok = sock.write(b);
+      sock.uncork();
+    }
+    this.socketPending = sock.writableLength;
+    if (this.chunk !== null && this.chunk.length - this.pos < 256) {
+      this.chunk = null;
+      this.pos = this.flushed = 0;
+    }
+    if (!ok) {
+      this.waitingDrain = true;
+      this.deadlineTimer = setTimeout(() => {
+        if (this.waitingDrain) this.slowConsumer(CloseReason.slowConsumerDeadline);
+      }, this.server.options.writeDeadline);
+    }
+  }
+
+  private onDrain(): void {
+    this.waitingDrain = false;
+    this.socketPending = this.socket.writableLength;
+    if (this.deadlineTimer) {
+      clearTimeout(this.deadlineTimer);
+      this.deadlineTimer = null;
+    }
+    if (this.queued.length > 0 || this.pos > this.flushed) this.flush();
+  }
+
+  private slowConsumer(reason: string): void {
+    if (this.closed) return;
+    this.server.slowConsumers++;
+    this.server.logger.info(
+      `${this.tag()} - Slow Consumer Detected: ${
+        reason === CloseReason.slowConsumerDeadline
+          ? 'WriteDeadline exceeded'
+          : `MaxPending of ${this.server.options.maxPending} Exceeded`
+      }`,
+    );
+    this.queued = [];
+    this.queuedBytes = 0;
+    this.chunk = null;
+    this.pos = this.flushed = 0;
+    this.close(reason, true);
+  }
+
+  sendOk(): void {
+    this.enqueueString(OK);
+    this.scheduleFlush();
+  }
+
+  sendErr(text: string): void {
+    this.enqueueString(errLine(text));
+    this.scheduleFlush();
+  }
+
+  /** Sends `-ERR` and closes after it is flushed. */
+  fatal(text: string, reason: string): void {
+    if (this.closed) return;
+    this.enqueueString(errLine(text));
+    this.close(reason);
+  }
+
+  private authViolation(): void {
+    this.fatal(ERR.authViolation, CloseReason.authViolation);
+  }
+
+  removeSub(sub: Subscription): void {
+    if (this.subs.get(sub.sid) === sub) {
+      this.subs.delete(sub.sid);
+      this.server.sublist.remove(sub);
+    }
+  }
+
+  // ---- pings --------------------------------------------------------------------------------------
+
+  private armPing(first: boolean): void {
+    const o = this.server.options;
+    let d = o.pingInterval;
+    // nats-server sends the first PING to a client early (firstClientPingInterval = 2s).
+    if (first && d > 2000) d = 2000;
+    this.pingTimer = setTimeout(() => this.onPingTimer(), d);
+    this.pingTimer.unref();
+  }
+
+  private onPingTimer(): void {
+    this.pingTimer = null;
+    if (this.closed) return;
+    if (this.pingsOut + 1 > this.server.options.maxPingsOut) {
+      this.server.logger.debug(`${this.tag()} - Stale Client Connection - Closing`);
+      this.fatal(ERR.staleConnection, CloseReason.staleConnection);
+      return;
+    }
+    this.pingsOut++;
+    this.pingSentAt = performance.now();
+    this.enqueueString(PING);
+    this.scheduleFlush();
+    this.armPing(false);
+  }
+
+  // ---- teardown -----------------------------------------------------------------------------------
+
+  /**
+   * Closes the connection: pending output is flushed first unless `now` (socket already gone, or a
+   * slow consumer whose buffer we drop).
+   */
+  close(reason: string, now = false): void {
+    if (this.closed) {
+      if (now && !this.socket.destroyed) this.socket.destroy();
+      return;
+    }
+    this.closed = true;
+    this.closeReason = reason;
+    this.stop = new Date();
+    this.parser.close();
+    for (const t of [this.pingTimer, this.authTimer, this.deadlineTimer]) if (t) clearTimeout(t);
+    this.pingTimer = this.authTimer = this.deadlineTimer = null;
+    for (const sub of this.subs.values()) this.server.sublist.remove(sub);
+    this.server.removeClient(this);
+    if (now) {
+      this.socket.destroy();
+    } else {
+      this.retireChunk();
+      const q = this.queued;
+      this.queued = [];
+      this.queuedBytes = 0;
+      for (const b of q) this.socket.write(b);
+      this.socket.end();
+      // Do not wait forever on a peer that stopped reading.
+      setTimeout(() => this.socket.destroy(), 1000).unref();
+    }
+    this.chunk = null;
+  }
+
+  tag(): string {
+    return `${this.ip}:${this.remotePort} - cid:${this.cid}`;
+  }
+
+  get idleMs(): number {
+    return Date.now() - this.lastActivity;
+  }
+}

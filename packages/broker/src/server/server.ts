@@ -1,0 +1,298 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
+import { createServer as createNkeyServer } from '@nats-io/nkeys';
+import { type Logger, nullLogger } from '../log/logger.js';
+import type { ServerOptions } from '../options.js';
+import { ERR } from '../protocol/errors.js';
+import { Sublist } from '../router/sublist.js';
+import type { ConnectAuthenticator } from './auth-hook.js';
+import { Client, CloseReason } from './client.js';
+import { authConfigOf, authenticatorFor } from './auth-adapter.js';
+import type { Subscription } from './subscription.js';
+
+/** Snapshot of a closed connection for /connz?state=closed. */
+export interface ClosedClient {
+  cid: number;
+  ip: string;
+  port: number;
+  start: Date;
+  stop: Date;
+  lastActivity: number;
+  reason: string;
+  rttMs: number;
+  inMsgs: number;
+  outMsgs: number;
+  inBytes: number;
+  outBytes: number;
+  name: string;
+  lang: string;
+  version: string;
+  user: string;
+  subs: { subject: string; queue: string; sid: string; msgs: number }[];
+}
+
+/** The broker: accepts connections, owns the routing table and the counters. */
+export class Server {
+  readonly serverId: string;
+  readonly sublist = new Sublist<Subscription>();
+  readonly clients = new Map<number, Client>();
+  readonly closedClients: ClosedClient[] = [];
+  readonly start = new Date();
+  configLoadTime = new Date();
+  logger: Logger;
+  authenticator: ConnectAuthenticator | null;
+
+  inMsgs = 0;
+  inBytes = 0;
+  outMsgs = 0;
+  outBytes = 0;
+  slowConsumers = 0;
+  totalConnections = 0;
+
+  /** The client whose publish is being routed, for internal subscribers (JetStream's API audit). */
+  routingFrom: Client | null = null;
+  /** The JetStream subsystem when enabled (set by `jetstream/attach.ts`), for /jsz and /varz. */
+  jetstream: import('../jetstream/jetstream.js').JetStream | null = null;
+
+  private nextCid = 1;
+  private listener: NetServer | null = null;
+  private boundPort = 0;
+  private readonly flushList: Client[] = [];
+  private flushQueued = false;
+  private shuttingDown = false;
+
+  constructor(public options: ServerOptions) {
+    this.serverId = createNkeyServer().getPublicKey();
+    if (!options.serverName) options.serverName = this.serverId;
+    this.logger = options.logger ?? nullLogger;
+    this.authenticator = Server.authenticatorOf(options);
+  }
+
+  /** The authenticator `o` calls for (null when no auth is configured). */
+  static authenticatorOf(o: ServerOptions): ConnectAuthenticator | null {
+    if (o.authenticator) return o.authenticator;
+    const cfg = authConfigOf(o);
+    return cfg ? authenticatorFor(cfg) : null;
+  }
+
+  get authRequired(): boolean {
+    return this.authenticator?.authRequired ?? false;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  /** Binds the client listener. */
+  async listen(): Promise<void> {
+    const o = this.options;
+    const srv = createNetServer({ noDelay: true }, (sock) => this.accept(sock));
+    this.listener = srv;
+    const port = Math.max(o.port, 0);
+    await new Promise<void>((resolve, reject) => {
+      const onErr = (e: Error) => reject(e);
+      srv.once('error', onErr);
+      srv.listen({ host: o.host, port, exclusive: true }, () => {
+        srv.off('error', onErr);
+        resolve();
+      });
+    });
+    srv.on('error', (e) => this.logger.error(`Client listener error: ${e.message}`));
+    this.boundPort = (srv.address() as AddressInfo).port;
+    this.logger.info(`Listening for client connections on ${hostPort(o.host, this.boundPort)}`);
+  }
+
+  private accept(sock: Socket): void {
+    if (this.shuttingDown) {
+      sock.destroy();
+      return;
+    }
+    const o = this.options;
+    const cid = this.nextCid++;
+    const nonce = this.authenticator?.needsNonce ? randomBytes(11).toString('base64url') : undefined;
+    const c = new Client(this, cid, sock, nonce);
+    const full = this.clients.size >= o.maxConnections;
+    this.clients.set(cid, c);
+    this.totalConnections++;
+    this.logger.debug(`${c.tag()} - Client connection created`);
+    c.begin(this.infoLine(c));
+    if (full) {
+      // Like nats-server: INFO first, then the error, and the connection shows up in /connz?state=closed.
+      this.logger.error(`${c.tag()} - Maximum connections exceeded`);
+      c.fatal(ERR.maxConns, CloseReason.maxConnections);
+    }
+  }
+
+  /** INFO line for one client, fields in nats-server 2.9.10's order. */
+  infoLine(c: Client): string {
+    const o = this.options;
+    const info: Record<string, unknown> = {
+      server_id: this.serverId,
+      server_name: o.serverName,
+      version: o.version,
+      proto: 1,
+      go: `node${process.versions.node}`,
+      host: o.host,
+      port: this.boundPort,
+      headers: true,
+    };
+    if (this.authRequired) info.auth_required = true;
+    info.max_payload = o.maxPayload;
+    if (o.jetstream) info.jetstream = true;
+    info.client_id = c.cid;
+    info.client_ip = c.ip.startsWith('::ffff:') ? c.ip.slice(7) : c.ip;
+    if (c.nonce) info.nonce = c.nonce;
+    return `INFO ${JSON.stringify(info)} \r\n`;
+  }
+
+  /**
+   * Routes one publish to every matching subscription; returns whether anything was delivered.
+   * Queue groups get one member each, picked at random.
+   */
+  route(from: Client, subject: string, reply: string, headerSize: number, payload: Buffer): boolean {
+    this.routingFrom = from;
+    const r = this.sublist.match(subject);
+    const psubs = r.psubs;
+    const qsubs = r.qsubs;
+    if (psubs.length === 0 && qsubs.length === 0) return false;
+    const size = payload.length;
+    const sizes = headerSize < 0 ? `${size}\r\n` : `${headerSize} ${size}\r\n`;
+    const tail = reply === '' ? sizes : `${reply} ${sizes}`;
+    const noEcho = !from.echo;
+    let delivered = 0;
+    for (let i = 0; i < psubs.length; i++) {
+      const sub = psubs[i]!;
+      const c = sub.client;
+      if ((noEcho && c === from) || c.closed) continue;
+      if (this.deliverTo(sub, subject, reply, tail, headerSize, payload)) delivered++;
+    }
+    for (let g = 0; g < qsubs.length; g++) {
+      const group = qsubs[g]!;
+      const n = group.length;
+      const startAt = n === 1 ? 0 : Math.floor(Math.random() * n);
+      for (let k = 0; k < n; k++) {
+        const sub = group[(startAt + k) % n]!;
+        const c = sub.client;
+        if ((noEcho && c === from) || c.closed) continue;
+        if (this.deliverTo(sub, subject, reply, tail, headerSize, payload)) {
+          delivered++;
+          break;
+        }
+      }
+    }
+    return delivered > 0;
+  }
+
+  private deliverTo(
+    sub: Subscription,
+    subject: string,
+    reply: string,
+    tail: string,
+    headerSize: number,
+    payload: Buffer,
+  ): boolean {
+    const c = sub.client;
+    if (sub.filtered && !c.permissions!.canDeliver(subject)) return false;
+    if (reply !== '' && c.permissions !== null) c.permissions.recordReply(reply);
+    if (sub.max > 0) {
+      // Auto-unsubscribe: deliver up to max, then drop the subscription.
+      if (sub.nmsgs >= sub.max) return false;
+      sub.nmsgs++;
+      if (sub.nmsgs >= sub.max) c.removeSub(sub);
+    } else sub.nmsgs++;
+    this.outMsgs++;
+    this.outBytes += payload.length;
+    c.deliver(sub, subject, tail, headerSize, payload);
+    return true;
+  }
+
+  /** Queues `c` for the once-per-tick flush. */
+  scheduleFlush(c: Client): void {
+    this.flushList.push(c);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(this.flushAll);
+    }
+  }
+
+  private readonly flushAll = (): void => {
+    this.flushQueued = false;
+    const list = this.flushList;
+    // Flushing may schedule more flushes (close paths); iterate by index over a growing list.
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      if (c.flushScheduled) c.flush();
+    }
+    list.length = 0;
+  };
+
+  removeClient(c: Client): void {
+    if (!this.clients.delete(c.cid)) return;
+    this.logger.debug(`${c.tag()} - Client connection closed: ${c.closeReason}`);
+    const ring = this.closedClients;
+    ring.push({
+      cid: c.cid,
+      ip: c.ip,
+      port: c.remotePort,
+      start: c.start,
+      stop: c.stop ?? new Date(),
+      lastActivity: c.lastActivity,
+      reason: c.closeReason,
+      rttMs: c.rttMs,
+      inMsgs: c.inMsgs,
+      outMsgs: c.outMsgs,
+      inBytes: c.inBytes,
+      outBytes: c.outBytes,
+      name: c.name,
+      lang: c.lang,
+      version: c.version,
+      user: c.user,
+      subs: [...c.subs.values()].map((s) => ({
+        subject: s.subject,
+        queue: s.queue,
+        sid: s.sid,
+        msgs: s.nmsgs,
+      })),
+    });
+    if (ring.length > this.options.maxClosedClients)
+      ring.splice(0, ring.length - this.options.maxClosedClients);
+  }
+
+  /**
+   * Applies a reloaded configuration (SIGHUP): limits, logging and auth. Listen addresses cannot change
+   * at runtime, as in nats-server. Existing clients are re-authenticated against the new settings and
+   * dropped when they no longer pass.
+   */
+  reload(next: ServerOptions): void {
+    const cur = this.options;
+    for (const k of ['host', 'port', 'httpHost', 'httpPort'] as const) {
+      if (next[k] !== cur[k] && !(k === 'httpHost' && !next[k])) {
+        throw new Error(`config reload not supported for ${k}: old=${String(cur[k])}, new=${String(next[k])}`);
+      }
+    }
+    this.options = { ...next, serverName: next.serverName || cur.serverName, logger: next.logger ?? cur.logger };
+    if (next.logger) this.logger = next.logger;
+    this.authenticator = Server.authenticatorOf(this.options);
+    this.configLoadTime = new Date();
+    for (const c of [...this.clients.values()]) c.reloaded();
+  }
+
+  /** Stops accepting, closes every client and the listener. */
+  async shutdown(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    const l = this.listener;
+    for (const c of [...this.clients.values()]) c.close(CloseReason.serverShutdown, true);
+    if (l) await new Promise<void>((resolve) => l.close(() => resolve()));
+  }
+}
+
+/** `host:port`, bracketing IPv6 literals. */
+export function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
