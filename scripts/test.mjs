@@ -62,15 +62,13 @@ const steps = [
   ],
   ['e2e', bin('playwright'), ['test'], join(repoRoot, 'e2e')],
 ];
-let failedStep;
+// Every step runs even when an earlier one failed, so one run reports every problem.
+const failedSteps = [];
 for (const [name, cmd, args, cwd] of steps) {
   const code = await run(name, cmd, args, cwd);
-  if (code !== 0) {
-    failedStep = name;
-    break;
-  }
+  if (code !== 0) failedSteps.push(name);
 }
 console.log('');
-if (failedStep) console.log(`npm test: step "${failedStep}" failed`);
+for (const name of failedSteps) console.log(`npm test: step "${name}" failed`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-process.exit(failedStep || totals.failed ? 1 : 0);
+process.exit(failedSteps.length || totals.failed ? 1 : 0);
