@@ -119,8 +119,7 @@ export class Account {
     for (const e of n.exports ?? []) {
       const base: StreamExportConfig = { subject: e.subject };
       if (e.account_token_position) base.accountTokenPosition = e.account_token_position;
-      // token_req exports need activation tokens, which Tern does not support: treat as private.
-      if (e.token_req) base.accounts = [];
+      if (e.token_req) base.tokenRequired = true;
       if (e.type === 'service') {
         const se: ServiceExportConfig = { ...base, responseType: fromJwtResponseType(e.response_type) };
         if (e.response_threshold) se.responseThresholdMs = e.response_threshold / 1e6;
@@ -209,9 +208,7 @@ export class Account {
 
   /** The service export covering `subject`, for its response type and threshold. */
   serviceExportFor(subject: string): ServiceExportConfig | undefined {
-    return this.serviceExports.find(
-      (e) => isSubsetMatch(subject, e.subject) || wildcardCaptures(e.subject, subject),
-    );
+    return this.serviceExports.find((e) => isSubsetMatch(subject, e.subject));
   }
 }
 
@@ -244,12 +241,20 @@ export interface ResponseMapping {
   importer: string;
   reply: string;
   responseType: ResponseType;
+  /** How long the mapping lives after creation or the last response. */
+  thresholdMs: number;
   expiresAt: number;
 }
 
 /** Options for {@link AccountRegistry}. */
 export interface AccountRegistryOptions {
   systemAccount?: string;
+  /**
+   * Give every other account nats-server's implicit service imports from the system account
+   * (`$SYS.REQ.SERVER.PING.CONNZ`, `$SYS.REQ.ACCOUNT.PING.{CONNZ,STATZ}` → `$SYS.REQ.ACCOUNT.<acc>.*`),
+   * so users can query their own account. Default true.
+   */
+  systemImports?: boolean;
   /** Clock in ms, for response-mapping expiry. */
   now?: () => number;
   /** Most outstanding response mappings kept; the oldest go first. Default 100 000. */
@@ -262,6 +267,7 @@ export interface AccountRegistryOptions {
  */
 export class AccountRegistry {
   readonly systemAccount: string;
+  private readonly systemImports: boolean;
   private readonly accounts = new Map<string, Account>();
   /** exporter name → [importer, import] for stream imports, rebuilt on change. */
   private streamImporters = new Map<string, Array<[Account, StreamImport]>>();
@@ -274,6 +280,7 @@ export class AccountRegistry {
 
   constructor(options: AccountRegistryOptions = {}) {
     this.systemAccount = options.systemAccount ?? DEFAULT_SYSTEM_ACCOUNT;
+    this.systemImports = options.systemImports ?? true;
     this.now = options.now ?? Date.now;
     this.maxResponses = options.maxResponseMappings ?? 100_000;
     this.accounts.set(GLOBAL_ACCOUNT, new Account(GLOBAL_ACCOUNT));
@@ -360,7 +367,8 @@ export class AccountRegistry {
    * publisher's own account; then stream imports of other accounts (with their subject mapping),
    * service imports of this account (to the exporter, with the reply replaced by a fresh `_R_.`
    * subject that routes the responses back), and responses on such `_R_.` subjects back to the
-   * requester. Chains are followed; a repeated (account, subject) pair is delivered once.
+   * requester. Service imports chain; stream-imported messages are not passed on further (as in
+   * nats-server). A repeated (account, subject) pair is delivered once.
    */
   routePublish(account: string, subject: string, reply?: string): Delivery[] {
     const out: Delivery[] = [];
@@ -389,7 +397,7 @@ export class AccountRegistry {
       if (resp.expiresAt <= this.now()) this.dropResponse(resp);
       else {
         if (resp.responseType === 'Singleton') this.dropResponse(resp);
-        else resp.expiresAt = this.now() + this.thresholdFor(resp.exporter, resp.subject);
+        else resp.expiresAt = this.now() + resp.thresholdMs;
         this.visit(resp.importer, resp.reply, reply, depth + 1, out, seen);
         return;
       }
@@ -399,13 +407,18 @@ export class AccountRegistry {
       if (!wildcardCaptures(si.subject, subject)) continue;
       const local =
         si.prefix !== undefined ? streamImport(si.account, subject, si.prefix).to : mapTo(si, subject);
-      if (local !== undefined) this.visit(importer.name, local, reply, depth + 1, out, seen);
+      // nats-server does not pass a stream-imported message on through the importer's own
+      // imports or re-exports: deliver it there and stop.
+      if (local !== undefined) this.deliverOnly(importer.name, local, reply, out, seen);
     }
 
-    for (const si of acc.serviceImports) {
+    for (const si of this.serviceImportsOf(acc)) {
       if (!wildcardCaptures(si.to, subject)) continue;
       const exporter = this.accounts.get(si.account);
-      if (!exporter?.exportsServiceTo(acc.name, si.subject)) continue;
+      if (!exporter) continue;
+      if (si.account !== this.systemAccount || !si.subject.startsWith('$SYS.REQ.ACCOUNT.')) {
+        if (!exporter.exportsServiceTo(acc.name, si.subject)) continue;
+      }
       const remote = si.to === si.subject ? subject : transformSubject(si.to, si.subject, subject);
       if (remote === undefined) continue;
       const mapped = reply === undefined ? undefined : this.mintResponse(exporter, acc.name, reply, remote);
@@ -413,11 +426,23 @@ export class AccountRegistry {
     }
   }
 
-  private thresholdFor(exporter: string, subject: string): number {
-    return (
-      this.accounts.get(exporter)?.serviceExportFor(subject)?.responseThresholdMs ??
-      DEFAULT_RESPONSE_THRESHOLD_MS
-    );
+  /** The account's service imports plus the implicit system ones (which need no export). */
+  private serviceImportsOf(acc: Account): ServiceImport[] {
+    if (!this.systemImports || acc.name === this.systemAccount) return acc.serviceImports;
+    return [...acc.serviceImports, ...implicitSystemImports(acc.name, this.systemAccount)];
+  }
+
+  private deliverOnly(
+    account: string,
+    subject: string,
+    reply: string | undefined,
+    out: Delivery[],
+    seen: Set<string>,
+  ): void {
+    const key = `${account} ${subject}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push(reply === undefined ? { account, subject } : { account, subject, reply });
   }
 
   private mintResponse(exporter: Account, importer: string, reply: string, requestSubject: string): string {
@@ -428,13 +453,15 @@ export class AccountRegistry {
     }
     const subject = `${prefix}${randomToken(10)}`;
     const se = exporter.serviceExportFor(requestSubject);
+    const thresholdMs = se?.responseThresholdMs ?? DEFAULT_RESPONSE_THRESHOLD_MS;
     const mapping: ResponseMapping = {
       exporter: exporter.name,
       subject,
       importer,
       reply,
       responseType: se?.responseType ?? 'Singleton',
-      expiresAt: this.now() + (se?.responseThresholdMs ?? DEFAULT_RESPONSE_THRESHOLD_MS),
+      thresholdMs,
+      expiresAt: this.now() + thresholdMs,
     };
     const m = this.responses.get(exporter.name) ?? new Map<string, ResponseMapping>();
     m.set(subject, mapping);
@@ -472,6 +499,16 @@ export class AccountRegistry {
   pendingResponses(exporter: string): ResponseMapping[] {
     return [...(this.responses.get(exporter)?.values() ?? [])];
   }
+}
+
+/** nats-server's implicit imports: a user asks about its own account through the system account. */
+export function implicitSystemImports(account: string, systemAccount: string): ServiceImport[] {
+  const own = (ep: string) => `$SYS.REQ.ACCOUNT.${account}.${ep}`;
+  return [
+    { account: systemAccount, subject: own('CONNZ'), to: '$SYS.REQ.SERVER.PING.CONNZ', share: false },
+    { account: systemAccount, subject: own('CONNZ'), to: '$SYS.REQ.ACCOUNT.PING.CONNZ', share: false },
+    { account: systemAccount, subject: own('STATZ'), to: '$SYS.REQ.ACCOUNT.PING.STATZ', share: false },
+  ];
 }
 
 function mapTo(si: StreamImport, subject: string): string | undefined {

@@ -20,6 +20,11 @@ export interface StreamExportConfig {
   accounts?: string[];
   /** 1-based token of the subject that must equal the importing account's name. */
   accountTokenPosition?: number;
+  /**
+   * JWT `token_req`: importers need an activation token. Tern does not verify activation tokens
+   * yet, so such exports authorize no import.
+   */
+  tokenRequired?: boolean;
 }
 
 /** A service export; no `accounts` means public. */
@@ -665,7 +670,7 @@ function resolveExportsAndImports(accounts: AccountConfig[], at: SourcePosition 
 export function importAuthorized(exports: StreamExportConfig[], importer: string, subject: string): boolean {
   const tokens = subject.split('.');
   return exports.some((e) => {
-    if (!isSubsetMatch(subject, e.subject)) return false;
+    if (e.tokenRequired || !isSubsetMatch(subject, e.subject)) return false;
     if (e.accountTokenPosition) {
       if (tokens[e.accountTokenPosition - 1] !== importer) return false;
       return true;

@@ -5,6 +5,7 @@ export {
   type AccountRegistryOptions,
   DEFAULT_RESPONSE_THRESHOLD_MS,
   type Delivery,
+  implicitSystemImports,
   type LimitError,
   type ResponseMapping,
   SERVICE_REPLY_PREFIX,

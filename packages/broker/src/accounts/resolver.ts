@@ -11,13 +11,18 @@ import { isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { ConfigError, positionOf, type SourcePosition } from '../config/errors.js';
 import type { ConfigMap, ConfigValue } from '../config/parse.js';
 import { parseGoDuration } from '../config/values.js';
+import { Account, type AccountRegistry } from './account.js';
 import {
   type AccountClaims,
+  authenticateUserJwt,
   decodeAccountClaims,
   decodeJwtUnverified,
   decodeOperatorClaims,
   isTrustedOperatorKey,
   isValidPublicKey,
+  type JwtAuthResult,
+  type JwtConnect,
+  type JwtTrust,
   type OperatorClaims,
   validateAccountClaims,
 } from './jwt.js';
@@ -468,4 +473,84 @@ export function preloadAccounts(cfg: OperatorModeConfig, resolver: AccountResolv
     }
   }
   return out;
+}
+
+/**
+ * Operator mode in one object, for the server to hold: the resolver, the trusted operators, and
+ * the account registry kept in step with JWT updates. Accounts load lazily from the resolver the
+ * first time a user of theirs connects, as in nats-server.
+ */
+export class OperatorMode {
+  readonly resolver: AccountResolver;
+  readonly trust: JwtTrust;
+
+  constructor(
+    readonly config: OperatorModeConfig,
+    readonly registry: AccountRegistry,
+    resolver?: AccountResolver,
+  ) {
+    this.resolver = resolver ?? createResolver(config.resolver ?? { type: 'memory' });
+    for (const claims of preloadAccounts(config, this.resolver)) {
+      this.registry.upsert(Account.fromClaims(claims, this.resolver.fetch(claims.sub)));
+    }
+    this.trust = { operators: config.operators, lookupAccount: (k) => this.loadAccount(k)?.claims };
+  }
+
+  /** The registered account for a public key, loading it from the resolver when needed. */
+  loadAccount(pubkey: string): Account | undefined {
+    const known = this.registry.get(pubkey);
+    if (known?.claims) return known;
+    const jwt = this.resolver.fetch(pubkey);
+    if (!jwt) return undefined;
+    try {
+      const claims = decodeAccountClaims(jwt);
+      if (claims.sub !== pubkey || !isTrustedOperatorKey(this.config.operators, claims.iss)) return undefined;
+      const acc = Account.fromClaims(claims, jwt);
+      this.registry.upsert(acc);
+      return acc;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Authenticates a CONNECT with `jwt` (+ `sig` over the INFO nonce); `account` is the account's name. */
+  authenticate(conn: JwtConnect): JwtAuthResult & { accountName?: string } {
+    const r = authenticateUserJwt(conn, this.trust);
+    return r.ok ? { ...r, accountName: r.account.sub } : r;
+  }
+
+  /**
+   * Answers a claims request in the system account: `$SYS.REQ.CLAIMS.UPDATE`,
+   * `$SYS.REQ.ACCOUNT.<id>.CLAIMS.{UPDATE,LOOKUP}`, `$SYS.REQ.CLAIMS.LIST`. Returns the reply
+   * payload, or undefined when nats-server would not answer. Accepted updates replace the loaded
+   * account (counters kept), so new exports, limits and revocations apply at once.
+   */
+  handleClaimsRequest(subject: string, body: string, server: () => ServerInfo): string | undefined {
+    const req = parseClaimsSubject(subject);
+    if (!req) return undefined;
+    const full = this.resolver.type === 'full';
+    switch (req.op) {
+      case 'lookup':
+        return handleClaimsLookup(this.resolver, req.account);
+      case 'list':
+        return full ? claimsListReply(this.resolver, server()) : undefined;
+      case 'update': {
+        // MEMORY resolvers only listen on the per-account update subjects.
+        if (!full && req.account === undefined) return undefined;
+        const result = handleClaimsUpdate(
+          {
+            resolver: this.resolver,
+            operators: this.config.operators,
+            isAccountLoaded: (k) => !!this.registry.get(k)?.claims,
+          },
+          body,
+          req.account,
+        );
+        if (result.ok && result.changed && result.claims && this.registry.has(result.claims.sub)) {
+          this.registry.upsert(Account.fromClaims(result.claims, body.trim()));
+        }
+        return claimsUpdateReply(result, server());
+      }
+    }
+  }
 }

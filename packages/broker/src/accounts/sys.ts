@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rfc3339 } from '../monitoring/format.js';
-import type { Account, AccountRegistry } from './account.js';
+import { type Account, type AccountRegistry, implicitSystemImports } from './account.js';
 import type { ServerInfo } from './resolver.js';
 
 export type { ServerInfo } from './resolver.js';
@@ -273,22 +273,6 @@ export function parseSysRequest(subject: string, serverId?: string): SysRequest 
   return undefined;
 }
 
-/**
- * The service imports nats-server gives every account from the system account, so a normal user
- * can ask about its own account: `$SYS.REQ.SERVER.PING.CONNZ` and `$SYS.REQ.ACCOUNT.PING.CONNZ`
- * become `$SYS.REQ.ACCOUNT.<acc>.CONNZ`, `$SYS.REQ.ACCOUNT.PING.STATZ` becomes `.STATZ`.
- */
-export function systemServiceImports(
-  account: string,
-  systemAccount: string,
-): Array<{ account: string; subject: string; to: string }> {
-  return [
-    { subject: `$SYS.REQ.ACCOUNT.${account}.CONNZ`, to: '$SYS.REQ.SERVER.PING.CONNZ' },
-    { subject: `$SYS.REQ.ACCOUNT.${account}.CONNZ`, to: '$SYS.REQ.ACCOUNT.PING.CONNZ' },
-    { subject: `$SYS.REQ.ACCOUNT.${account}.STATZ`, to: '$SYS.REQ.ACCOUNT.PING.STATZ' },
-  ].map((i) => ({ ...i, account: systemAccount }));
-}
-
 /** One entry of `imports` in account info (monitor.go `ExtImport`). */
 export interface ExtImport {
   subject: string;
@@ -346,7 +330,7 @@ export function accountInfo(
   const invalid = new Set(registry.invalidImports(name));
   const imports: ExtImport[] = [];
   if (rt.systemImports !== false && name !== registry.systemAccount) {
-    for (const si of systemServiceImports(name, registry.systemAccount)) {
+    for (const si of implicitSystemImports(name, registry.systemAccount)) {
       imports.push({
         subject: si.to,
         account: si.account,
