@@ -4,9 +4,10 @@ import { Monitor } from './monitoring/http.js';
 import { resolveOptions, type ServerOptions } from './options.js';
 import { Server } from './server/server.js';
 
+export * as natsJwt from './accounts/jwt.js';
+export type { AuthConfig, Permissions } from './auth/index.js';
 export type { Logger } from './log/logger.js';
 export { DEFAULT_VERSION, DEFAULTS, type ServerOptions } from './options.js';
-export type { AuthConfig, Permissions } from './auth/index.js';
 export type { ConnectAuthenticator, ConnectAuthResult, ConnectOptions } from './server/auth-hook.js';
 export { createLogger, nullLogger };
 

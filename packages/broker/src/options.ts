@@ -45,6 +45,8 @@ export interface ServerOptions {
   authenticator?: import('./server/auth-hook.js').ConnectAuthenticator;
   /** Path of the config file that was loaded, for SIGHUP reloads and /varz. */
   configFile?: string;
+  /** The router's match cache (nats-server `disable_sublist_cache` turns it off). */
+  sublistCache?: boolean;
   /** Log `Server is ready` once listening; the CLI turns it off and logs it after writing its files. */
   announceReady: boolean;
   /** Size of the ring of recently closed connections kept for /connz?state=closed. */

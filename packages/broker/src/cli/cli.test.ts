@@ -54,7 +54,7 @@ describe('flag parsing', () => {
   });
 });
 
-describe('tern-server CLI', () => {
+describe('tern-server CLI', { timeout: 120_000 }, () => {
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'tern-cli-'));
@@ -74,6 +74,7 @@ describe('tern-server CLI', () => {
     const r = runToExit(['--bogus']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /flag provided but not defined: --bogus/);
+    assert.equal(runToExit(['-sl', 'bogus=1']).code, 1);
     const r2 = runToExit(['-p', 'x']);
     assert.equal(r2.code, 1);
     assert.match(r2.stderr, /invalid value "x" for flag -p/);
@@ -144,7 +145,7 @@ describe('tern-server CLI', () => {
       writeFileSync(
         conf,
         [
-          'PASS: "' + pass + '"',
+          `PASS: "${pass}"`,
           'listen: "127.0.0.1:-1"',
           'http = "127.0.0.1:-1"',
           'max_payload 2KB',
@@ -164,7 +165,8 @@ describe('tern-server CLI', () => {
       assert.equal(nc.info?.auth_required, true);
       const closed = nc.closed();
       write('two');
-      s.child!.kill('SIGHUP');
+      // nats-server's way to ask for a reload: -sl reload=<pid>.
+      assert.equal(runToExit(['-sl', `reload=${s.child!.pid}`]).code, 0);
       // The old credentials no longer pass: the connection is dropped with an auth error.
       const err = await closed;
       assert.match(String(err), /authorization violation/i);
@@ -210,6 +212,7 @@ describe('tern-server CLI', () => {
       assert.equal(await wire.sync(), '');
       wire.close();
       while (!readFileSync(log, 'utf8').includes('[DBG]')) await sleep(50);
+      while (!/\[TRC\] .* - <<- \[CONNECT \{/.test(readFileSync(log, 'utf8'))) await sleep(50);
     } finally {
       child.kill('SIGTERM');
       await exited;

@@ -166,6 +166,8 @@ Server Options:
     -m, --http_port <port>           Use port for http monitoring (-1 for a free port)
     -c, --config <file>              Configuration file
     -t                               Test configuration and exit
+    -sl,--signal <signal>=<pid>      Send signal to a tern-server process (stop, quit, term, reopen, reload, ldm);
+                                     <pid> can be a PID or the path to a PID file
         --ports_file_dir <dir>       Creates a ports file in the specified directory (<executable_name>_<pid>.ports).
 
 Logging Options:
@@ -188,5 +190,5 @@ Common Options:
     -h, --help                       Show this message
     -v, --version                    Show version
 
-Accepted for compatibility but not supported (a warning is logged): -ms, -sl, -s, -r, TLS and cluster flags.
+Accepted for compatibility but not supported (a warning is logged): -ms, -s, -r, TLS and cluster flags.
 `;

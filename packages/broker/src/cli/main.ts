@@ -1,4 +1,4 @@
-import { unlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { type ServerHandle, startServer } from '../index.js';
@@ -99,6 +99,8 @@ export async function runCli(
     return 0;
   }
 
+  if (flags.signal !== undefined) return sendSignal(flags.signal);
+
   let assembled: Assembled;
   try {
     assembled = assemble(flags, env);
@@ -172,6 +174,13 @@ export async function runCli(
   };
   process.on('SIGINT', () => void stop('interrupt'));
   process.on('SIGTERM', () => void stop('terminated'));
+  // Logs are appended line by line, so "reopen" (log rotation) needs nothing beyond acknowledging it;
+  // the handler also keeps Node from treating SIGUSR1 as "start the inspector".
+  process.on('SIGUSR1', () => logger.info('Reopened log file'));
+  process.on('SIGUSR2', () => {
+    logger.warn('Lame duck mode is not supported by Tern yet; shutting down now');
+    void stop('lame duck');
+  });
   process.on('SIGHUP', () => {
     if (!flags.config) {
       logger.warn('Reload requested but no configuration file was given');
@@ -179,14 +188,54 @@ export async function runCli(
     }
     try {
       const next = assemble(flags, env);
-      handle.server.reload(resolveOptions({ ...next.options, logger, announceReady: false }));
-      for (const w of next.file?.warnings ?? []) logger.warn(w);
-      logger.info('Reloaded server configuration');
+      // Debug/trace flags may change on reload; the log destination stays what it was at start.
+      const nextLogger = createLogger({
+        debug: next.options.debug,
+        trace: next.options.trace,
+        file: logFile,
+      });
+      handle.server.reload(resolveOptions({ ...next.options, logger: nextLogger, announceReady: false }));
+      for (const w of next.file?.warnings ?? []) nextLogger.warn(w);
+      nextLogger.info('Reloaded server configuration');
     } catch (e) {
       logger.error(`Failed to reload server configuration: ${e instanceof Error ? e.message : String(e)}`);
     }
   });
   return undefined;
+}
+
+const SIGNALS: Record<string, NodeJS.Signals> = {
+  stop: 'SIGKILL',
+  quit: 'SIGINT',
+  term: 'SIGTERM',
+  reopen: 'SIGUSR1',
+  reload: 'SIGHUP',
+  ldm: 'SIGUSR2',
+};
+
+/** `-sl <signal>=<pid|pidfile>`: signals a running server, as nats-server does (a pid is required). */
+function sendSignal(spec: string): number {
+  const eq = spec.indexOf('=');
+  const name = eq < 0 ? spec : spec.slice(0, eq);
+  const target = eq < 0 ? '' : spec.slice(eq + 1);
+  const sig = SIGNALS[name];
+  if (!sig) return die(`${EXE}: unknown signal "${name}" (use one of ${Object.keys(SIGNALS).join(', ')})`);
+  if (!target) return die(`${EXE}: -sl needs a pid or pid file: -sl ${name}=<pid|pidfile>`);
+  let pid = Number(target);
+  if (!Number.isInteger(pid)) {
+    try {
+      pid = Number(readFileSync(target, 'utf8').trim());
+    } catch (e) {
+      return die(`${EXE}: cannot read pid file ${target}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return die(`${EXE}: invalid pid "${target}"`);
+  try {
+    process.kill(pid, sig);
+  } catch (e) {
+    return die(`${EXE}: cannot signal process ${pid}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return 0;
 }
 
 function warnUnsupportedFlags(flags: Flags, logger: Logger): void {
@@ -196,7 +245,6 @@ function warnUnsupportedFlags(flags: Flags, logger: Logger): void {
     [flags.httpsPort, 'HTTPS monitoring'],
     [flags.syslog || flags.remoteSyslog, 'syslog'],
     [flags.profile, 'profiling'],
-    [flags.signal, 'signalling another process (-sl)'],
   ];
   for (const [set, name] of unsupported) {
     if (set) logger.warn(`${name} is not supported by Tern yet; ignoring its flags`);

@@ -134,8 +134,14 @@ const SCENARIOS: Scenario[] = [
     async run({ nc, server }) {
       await api(nc, '$JS.API.STREAM.CREATE.MON', { name: 'MON', subjects: ['mon.>'], storage: 'memory' });
       for (let i = 0; i < 3; i++) await pubRaw(nc, `mon.${i}`, 'x');
-      await api(nc, '$JS.API.CONSUMER.CREATE.MON.MC', { stream_name: 'MON', config: { durable_name: 'MC', ack_policy: 'explicit' } });
-      const get = async (path: string) => (await fetch(`http://127.0.0.1:${server.httpPort}${path}`)).json() as Promise<Record<string, unknown>>;
+      await api(nc, '$JS.API.CONSUMER.CREATE.MON.MC', {
+        stream_name: 'MON',
+        config: { durable_name: 'MC', ack_policy: 'explicit' },
+      });
+      const get = async (path: string) =>
+        (await fetch(`http://127.0.0.1:${server.httpPort}${path}`)).json() as Promise<
+          Record<string, unknown>
+        >;
       const scrub = (o: Record<string, unknown>) => {
         // Host-dependent limits, ids and API counters (earlier tests differ in request counts).
         const { server_id: _a, now: _b, config: _c, api: _d, ...rest } = o;
@@ -151,7 +157,10 @@ const SCENARIOS: Scenario[] = [
       };
       const jsz = scrub(await get('/jsz?accounts=true&streams=true&consumers=true&config=true'));
       const plain = scrub(await get('/jsz'));
-      const varz = ((await get('/varz')).jetstream as { stats: Record<string, unknown>; config: Record<string, unknown> });
+      const varz = (await get('/varz')).jetstream as {
+        stats: Record<string, unknown>;
+        config: Record<string, unknown>;
+      };
       const { api: _api, ...stats } = varz.stats;
       await api(nc, '$JS.API.STREAM.DELETE.MON');
       return [jsz, plain, stats, Object.keys(varz.config).sort()];
@@ -781,9 +790,28 @@ const SCENARIOS: Scenario[] = [
       const r: unknown[] = [];
       await api(nc, '$JS.API.STREAM.CREATE.ORIG', { name: 'ORIG', subjects: ['orig.>'], storage: 'memory' });
       for (let i = 1; i <= 4; i++) await pubRaw(nc, `orig.${i % 2}`, `o${i}`);
-      r.push(await api(nc, '$JS.API.STREAM.CREATE.MIR', { name: 'MIR', mirror: { name: 'ORIG' }, storage: 'memory' }));
-      r.push(await api(nc, '$JS.API.STREAM.CREATE.MIR2', { name: 'MIR2', subjects: ['x'], mirror: { name: 'ORIG' } }));
-      r.push(await api(nc, '$JS.API.STREAM.CREATE.SRC', { name: 'SRC', subjects: ['src.local'], sources: [{ name: 'ORIG', filter_subject: 'orig.1' }], storage: 'memory' }));
+      r.push(
+        await api(nc, '$JS.API.STREAM.CREATE.MIR', {
+          name: 'MIR',
+          mirror: { name: 'ORIG' },
+          storage: 'memory',
+        }),
+      );
+      r.push(
+        await api(nc, '$JS.API.STREAM.CREATE.MIR2', {
+          name: 'MIR2',
+          subjects: ['x'],
+          mirror: { name: 'ORIG' },
+        }),
+      );
+      r.push(
+        await api(nc, '$JS.API.STREAM.CREATE.SRC', {
+          name: 'SRC',
+          subjects: ['src.local'],
+          sources: [{ name: 'ORIG', filter_subject: 'orig.1' }],
+          storage: 'memory',
+        }),
+      );
       await pubRaw(nc, 'orig.1', 'o5');
       await pubRaw(nc, 'src.local', 'local');
       const settle = async (name: string, n: number) => {
@@ -797,22 +825,44 @@ const SCENARIOS: Scenario[] = [
       const mir = (await settle('MIR', 5)) as { state: unknown; mirror: { name: string; lag: number } };
       r.push(mir.state, [mir.mirror.name, mir.mirror.lag]);
       const src = (await settle('SRC', 4)) as { state: unknown; sources: { name: string }[] };
-      r.push(src.state, src.sources.map((x) => x.name));
-      const got = (await api(nc, '$JS.API.STREAM.MSG.GET.MIR', { seq: 3 })) as { message: { subject: string; data: string } };
+      r.push(
+        src.state,
+        src.sources.map((x) => x.name),
+      );
+      const got = (await api(nc, '$JS.API.STREAM.MSG.GET.MIR', { seq: 3 })) as {
+        message: { subject: string; data: string };
+      };
       r.push([got.message.subject, got.message.data]);
-      r.push(await api(nc, '$JS.API.STREAM.UPDATE.MIR', { name: 'MIR', mirror: { name: 'OTHER' }, storage: 'memory' }));
+      r.push(
+        await api(nc, '$JS.API.STREAM.UPDATE.MIR', {
+          name: 'MIR',
+          mirror: { name: 'OTHER' },
+          storage: 'memory',
+        }),
+      );
       for (const n of ['MIR', 'SRC', 'ORIG']) await api(nc, `$JS.API.STREAM.DELETE.${n}`);
 
       const seen: string[] = [];
       const sub = nc.subscribe('rp.out.>');
       const done = (async () => {
         for await (const m of sub) {
-          seen.push(`${m.subject} ${m.headers?.get('Nats-Stream')} ${m.headers?.get('Nats-Sequence')} ${m.headers?.get('Nats-Last-Sequence')} ${td.decode(m.data)}`);
+          seen.push(
+            `${m.subject} ${m.headers?.get('Nats-Stream')} ${m.headers?.get('Nats-Sequence')} ${m.headers?.get('Nats-Last-Sequence')} ${td.decode(m.data)}`,
+          );
           if (seen.length === 2) break;
         }
       })();
       await nc.flush();
-      r.push(await api(nc, '$JS.API.STREAM.CREATE.RP', { name: 'RP', subjects: ['rp.in.>'], storage: 'memory', republish: { src: 'rp.in.>', dest: 'rp.out.>' }, deny_delete: true, deny_purge: true }));
+      r.push(
+        await api(nc, '$JS.API.STREAM.CREATE.RP', {
+          name: 'RP',
+          subjects: ['rp.in.>'],
+          storage: 'memory',
+          republish: { src: 'rp.in.>', dest: 'rp.out.>' },
+          deny_delete: true,
+          deny_purge: true,
+        }),
+      );
       await pubRaw(nc, 'rp.in.a', 'one');
       await pubRaw(nc, 'rp.in.b', 'two');
       const t = setTimeout(() => sub.unsubscribe(), 2000);
@@ -821,7 +871,13 @@ const SCENARIOS: Scenario[] = [
       r.push(seen);
       r.push(await api(nc, '$JS.API.STREAM.MSG.DELETE.RP', { seq: 1 }));
       r.push(await api(nc, '$JS.API.STREAM.PURGE.RP'));
-      r.push(await api(nc, '$JS.API.STREAM.CREATE.RP2', { name: 'RP2', subjects: ['rp2.>'], republish: { dest: 'rp2.x' } }));
+      r.push(
+        await api(nc, '$JS.API.STREAM.CREATE.RP2', {
+          name: 'RP2',
+          subjects: ['rp2.>'],
+          republish: { dest: 'rp2.x' },
+        }),
+      );
       await api(nc, '$JS.API.STREAM.DELETE.RP');
       return r;
     },
@@ -833,16 +889,25 @@ const SCENARIOS: Scenario[] = [
       await api(nc, '$JS.API.STREAM.CREATE.CO', { name: 'CO', subjects: ['co.>'], storage: 'memory' });
       await pubRaw(nc, 'co.a', 'hello', { 'X-Thing': '1' });
       await pubRaw(nc, 'co.a', 'world');
-      await api(nc, '$JS.API.CONSUMER.CREATE.CO.HO', { stream_name: 'CO', config: { durable_name: 'HO', headers_only: true } });
+      await api(nc, '$JS.API.CONSUMER.CREATE.CO.HO', {
+        stream_name: 'CO',
+        config: { durable_name: 'HO', headers_only: true },
+      });
       const inbox = '_INBOX.ho';
       const sub = nc.subscribe(inbox, { max: 2 });
       nc.publish('$JS.API.CONSUMER.MSG.NEXT.CO.HO', JSON.stringify({ batch: 2 }), { reply: inbox });
       const t = setTimeout(() => sub.unsubscribe(), 2000);
-      for await (const m of sub) r.push([m.subject, m.data.length, m.headers?.get('Nats-Msg-Size'), m.headers?.get('X-Thing')]);
+      for await (const m of sub)
+        r.push([m.subject, m.data.length, m.headers?.get('Nats-Msg-Size'), m.headers?.get('X-Thing')]);
       clearTimeout(t);
-      await api(nc, '$JS.API.CONSUMER.CREATE.CO.MW', { stream_name: 'CO', config: { durable_name: 'MW', max_waiting: 1, deliver_policy: 'new' } });
+      await api(nc, '$JS.API.CONSUMER.CREATE.CO.MW', {
+        stream_name: 'CO',
+        config: { durable_name: 'MW', max_waiting: 1, deliver_policy: 'new' },
+      });
       const waiting = nc.subscribe('_INBOX.mw1');
-      nc.publish('$JS.API.CONSUMER.MSG.NEXT.CO.MW', JSON.stringify({ batch: 1, expires: 2e9 }), { reply: '_INBOX.mw1' });
+      nc.publish('$JS.API.CONSUMER.MSG.NEXT.CO.MW', JSON.stringify({ batch: 1, expires: 2e9 }), {
+        reply: '_INBOX.mw1',
+      });
       await nc.flush();
       r.push(await pull(nc, 'CO', 'MW', { batch: 1, expires: 1e9 }, 1500));
       r.push(consumerState((await api(nc, '$JS.API.CONSUMER.INFO.CO.MW')) as Record<string, unknown>));
@@ -862,10 +927,12 @@ const SCENARIOS: Scenario[] = [
       const both = Promise.all([collect(g1), collect(g2)]);
       await nc.flush();
       r.push(
-        ((await api(nc, '$JS.API.CONSUMER.CREATE.CO.G', {
-          stream_name: 'CO',
-          config: { durable_name: 'G', deliver_subject: 'co.deliver', deliver_group: 'workers' },
-        })) as { push_bound?: boolean }).push_bound,
+        (
+          (await api(nc, '$JS.API.CONSUMER.CREATE.CO.G', {
+            stream_name: 'CO',
+            config: { durable_name: 'G', deliver_subject: 'co.deliver', deliver_group: 'workers' },
+          })) as { push_bound?: boolean }
+        ).push_bound,
       );
       const tg = setTimeout(() => {
         g1.unsubscribe();
@@ -1060,7 +1127,11 @@ for (const target of JS_TARGETS) {
         per.set(target.name, v);
         // JS_DIFF_DUMP=<dir> keeps each target's normalised result for diffing by hand.
         const dump = process.env.JS_DIFF_DUMP;
-        if (dump) writeFileSync(join(dump, `${sc.name.replace(/\W+/g, '_')}.${target.name}.json`), JSON.stringify(v, null, 1));
+        if (dump)
+          writeFileSync(
+            join(dump, `${sc.name.replace(/\W+/g, '_')}.${target.name}.json`),
+            JSON.stringify(v, null, 1),
+          );
       });
     }
     it('missing consumer: MSG.NEXT answers', async () => {

@@ -223,7 +223,13 @@ export class Stream {
     return { seq };
   }
 
-  private republish(subject: string, hdr: Uint8Array | undefined, data: Uint8Array, seq: number, last: number): void {
+  private republish(
+    subject: string,
+    hdr: Uint8Array | undefined,
+    data: Uint8Array,
+    seq: number,
+    last: number,
+  ): void {
     const rp = this.config.republish;
     if (!rp) return;
     const src = rp.src || '>';

@@ -204,8 +204,11 @@ export function connz(s: Server, q: Query): object {
   let views: ConnView[] = [];
   if (state === 'open' || state === 'all' || state === 'any')
     for (const c of s.clients.values()) views.push(viewOpen(c));
-  if (state === 'closed' || state === 'all' || state === 'any')
-    for (const c of s.closedClients) views.push(viewClosed(c));
+  if (state === 'closed' || state === 'all' || state === 'any') {
+    const closed = s.closedClients;
+    const max = s.options.maxClosedClients;
+    for (let i = Math.max(0, closed.length - max); i < closed.length; i++) views.push(viewClosed(closed[i]!));
+  }
   if (userFilter) views = views.filter((v) => v.user === userFilter);
   // As nats-server: with cid= the total still counts the whole state and the limit becomes 1.
   const total = views.length;

@@ -30,7 +30,7 @@ async function workload(s: RunningServer): Promise<Wire> {
   return a;
 }
 
-describe('monitoring endpoints: tern vs nats-server', () => {
+describe('monitoring endpoints: tern vs nats-server', { timeout: 60_000 }, () => {
   let tern: RunningServer;
   let nats: RunningServer;
   let wires: Wire[] = [];

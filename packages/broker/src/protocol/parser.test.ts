@@ -9,8 +9,8 @@ class Recorder implements ProtocolSink {
   onConnect(json: string) {
     this.events.push(['CONNECT', json]);
   }
-  onPub(subject: string, reply: string, hdr: number, payload: Buffer) {
-    this.events.push(['PUB', subject, reply, hdr, payload.toString('latin1')]);
+  onPub(subject: string, reply: string, hdr: number, data: Buffer, start: number, end: number) {
+    this.events.push(['PUB', subject, reply, hdr, data.toString('latin1', start, end)]);
   }
   onSub(subject: string, queue: string, sid: string) {
     this.events.push(['SUB', subject, queue, sid]);
@@ -69,6 +69,11 @@ const FIXTURES: Fixture[] = [
     name: 'pub with tabs and runs',
     input: 'pub\tfoo \t bar  2\r\nhi\r\n',
     events: [['PUB', 'foo', 'bar', -1, 'hi']],
+  },
+  {
+    name: 'pub with a CR inside the line',
+    input: 'PUB a\rb 1\r\nx\r\n',
+    events: [['PUB', 'a\rb', '', -1, 'x']],
   },
   { name: 'empty payload', input: 'PUB foo 0\r\n\r\n', events: [['PUB', 'foo', '', -1, '']] },
   {
@@ -196,16 +201,15 @@ describe('parser fixtures', () => {
     assert.deepEqual(run(fx, chunks), fx.events);
   });
 
-  it('a payload delivered in one read is a view, not a copy', () => {
+  it('a payload delivered in one read is a range of the read buffer, not a copy', () => {
     const bytes = Buffer.from('PUB foo 5\r\nhello\r\n');
-    let seen: Buffer | undefined;
+    let seen: [Buffer, number, number] | undefined;
     const r = new Recorder();
-    r.onPub = (_s, _r, _h, payload) => {
-      seen = payload;
+    r.onPub = (_s, _r, _h, data, start, end) => {
+      seen = [data, start, end];
     };
     new Parser(r, LIMITS).parse(bytes);
-    assert.ok(seen);
-    assert.equal(seen.buffer, bytes.buffer);
+    assert.deepEqual(seen, [bytes, 11, 16]);
   });
 
   it('errors carry the parser state and a snippet', () => {

@@ -12,8 +12,12 @@ import './buffer-ext.js';
 /** Receives parsed frames; one method per client verb. */
 export interface ProtocolSink {
   onConnect(json: string): void;
-  /** `headerSize` is -1 for PUB; for HPUB it is the header block length within `payload`. */
-  onPub(subject: string, reply: string, headerSize: number, payload: Buffer): void;
+  /**
+   * The payload is `data[start,end)` (a range of the read buffer, so no view is allocated per message);
+   * `headerSize` is -1 for PUB, for HPUB the header block length at the start of the payload. The range
+   * stays valid after the call (node:net never reuses read buffers).
+   */
+  onPub(subject: string, reply: string, headerSize: number, data: Buffer, start: number, end: number): void;
   onSub(subject: string, queue: string, sid: string): void;
   onUnsub(sid: string, max: number): void;
   onPing(): void;
@@ -60,6 +64,7 @@ const ST_END_LF = 3;
 const ST_DEAD = 4;
 const STATE_NAMES = ['CONTROL_LINE', 'MSG_PAYLOAD', 'MSG_END_R', 'MSG_END_N', 'CLOSED'];
 
+const EMPTY = Buffer.alloc(0);
 const CR = 13;
 const LF = 10;
 const SP = 32;
@@ -80,6 +85,19 @@ function splitArgs(buf: Buffer, start: number, end: number, out: string[]): numb
     while (i < end && buf[i] !== SP && buf[i] !== TAB) i++;
     if (n < out.length) out[n] = buf.latin1Slice(s, i);
     n++;
+  }
+  return n;
+}
+
+/** `parseSize` over bytes `buf[start,end)`. */
+function sizeAt(buf: Buffer, start: number, end: number): number {
+  const len = end - start;
+  if (len === 0 || len > 15) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i]! - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
   }
   return n;
 }
@@ -120,6 +138,11 @@ export class Parser {
   private payloadBuf: Buffer | null = null;
   private payloadHave = 0;
   private readonly args: string[] = ['', '', '', '', ''];
+  private readonly lastSubjectBytes = new Uint8Array(64);
+  private lastSubjectLen = -1;
+  private lastSubject = '';
+  /** Start/end offsets of up to five PUB/HPUB arguments. */
+  private readonly tok = new Int32Array(10);
   /** Whether HPUB is accepted; the client sets it from CONNECT's `headers`. */
   headers = false;
 
@@ -168,6 +191,21 @@ export class Parser {
     while (pos < len) {
       switch (this.state) {
         case ST_LINE: {
+          // Fast path for the hot verb: `PUB ` scanned by hand (tokens and the line end in one pass).
+          if (
+            this.lineBuf === null &&
+            (buf[pos]! | 0x20) === 0x70 &&
+            pos + 4 < len &&
+            (buf[pos + 1]! | 0x20) === 0x75 &&
+            (buf[pos + 2]! | 0x20) === 0x62 &&
+            (buf[pos + 3] === SP || buf[pos + 3] === TAB)
+          ) {
+            const next = this.fastPub(buf, pos + 4, len);
+            if (next >= 0) {
+              pos = next;
+              break;
+            }
+          }
           const nl = buf.indexOf(LF, pos);
           if (nl < 0) {
             this.stashLine(buf, pos, len);
@@ -196,14 +234,15 @@ export class Parser {
         case ST_PAYLOAD: {
           const want = this.pubSize - this.payloadHave;
           if (this.payloadBuf === null && len - pos >= want) {
-            // Whole payload in this read: hand out a view, no copy.
-            const payload = buf.subarray(pos, pos + want);
+            // Whole payload in this read: hand out the range, no copy.
+            const pstart = pos;
             pos += want;
             if (pos + 1 < len && buf[pos] === CR && buf[pos + 1] === LF) {
               pos += 2;
               this.state = ST_LINE;
-              this.sink.onPub(this.pubSubject, this.pubReply, this.pubHdr, payload);
+              this.sink.onPub(this.pubSubject, this.pubReply, this.pubHdr, buf, pstart, pstart + want);
             } else {
+              const payload = buf.subarray(pstart, pstart + want);
               // Rare: trailer split or malformed; go through the slow path with a copy.
               this.payloadBuf = payload; // read buffers are never reused by node:net, so a view is safe
               this.payloadHave = want;
@@ -237,11 +276,11 @@ export class Parser {
             return;
           }
           pos++;
-          const payload = this.payloadBuf ?? Buffer.alloc(0);
+          const payload = this.payloadBuf ?? EMPTY;
           this.payloadBuf = null;
           this.payloadHave = 0;
           this.state = ST_LINE;
-          this.sink.onPub(this.pubSubject, this.pubReply, this.pubHdr, payload);
+          this.sink.onPub(this.pubSubject, this.pubReply, this.pubHdr, payload, 0, payload.length);
           break;
         }
         default:
@@ -393,39 +432,89 @@ export class Parser {
     }
   }
 
+  /**
+   * Tokenises a PUB line starting after `PUB `; returns the position after its LF, or -1 when the line
+   * is not complete in this buffer or is too long (the generic path then handles it).
+   */
+  private fastPub(buf: Buffer, argStart: number, len: number): number {
+    const t = this.tok;
+    const limit = Math.min(len, argStart + this.limits.maxControlLine + 2);
+    let n = 0;
+    let i = argStart;
+    let inTok = false;
+    for (; i < limit; i++) {
+      const c = buf[i]!;
+      if (c === LF) break;
+      // A CR anywhere but before the LF is unusual: leave it to the generic path.
+      if (c === CR && (i + 1 >= len || buf[i + 1] !== LF)) return -1;
+      if (c === SP || c === TAB || c === CR) {
+        if (inTok) {
+          if (n < 5) t[n * 2 + 1] = i;
+          n++;
+          inTok = false;
+        }
+      } else if (!inTok) {
+        if (n < 5) t[n * 2] = i;
+        inTok = true;
+      }
+    }
+    if (i >= limit) return -1;
+    if (inTok) {
+      if (n < 5) t[n * 2 + 1] = i;
+      n++;
+    }
+    const end = buf[i - 1] === CR ? i - 1 : i;
+    if (end - argStart > this.limits.maxControlLine) return -1;
+    this.finishPub(buf, n, argStart, false);
+    return i + 1;
+  }
+
   private parsePub(buf: Buffer, start: number, end: number, headers: boolean): void {
-    const a = this.args;
-    const n = splitArgs(buf, start, end, a);
-    let size: number;
+    // Token boundaries only; strings are made for the subject and reply, sizes are read from bytes.
+    const t = this.tok;
+    let n = 0;
+    let i = start;
+    while (i < end) {
+      let c = buf[i]!;
+      while (c === SP || c === TAB) {
+        if (++i >= end) break;
+        c = buf[i]!;
+      }
+      if (i >= end) break;
+      const s0 = i;
+      while (i < end) {
+        c = buf[i]!;
+        if (c === SP || c === TAB) break;
+        i++;
+      }
+      if (n < 5) {
+        t[n * 2] = s0;
+        t[n * 2 + 1] = i;
+      }
+      n++;
+    }
+    this.finishPub(buf, n, start, headers);
+  }
+
+  /** Validates PUB/HPUB tokens (`tok`, `n` of them) and enters the payload state. */
+  private finishPub(buf: Buffer, n: number, start: number, headers: boolean): void {
+    const t = this.tok;
+    const want = headers ? 3 : 2;
+    if (n !== want && n !== want + 1) {
+      this.fail(
+        'bad_args',
+        buf,
+        start,
+        headers ? 'HPUB expects 3 or 4 arguments' : 'PUB expects 2 or 3 arguments',
+      );
+      return;
+    }
+    const hasReply = n === want + 1;
+    const last = (n - 1) * 2;
+    const size = sizeAt(buf, t[last]!, t[last + 1]!);
     let hdr = -1;
-    if (!headers) {
-      if (n === 2) {
-        this.pubSubject = a[0]!;
-        this.pubReply = '';
-        size = parseSize(a[1]!);
-      } else if (n === 3) {
-        this.pubSubject = a[0]!;
-        this.pubReply = a[1]!;
-        size = parseSize(a[2]!);
-      } else {
-        this.fail('bad_args', buf, start, 'PUB expects 2 or 3 arguments');
-        return;
-      }
-    } else {
-      if (n === 3) {
-        this.pubSubject = a[0]!;
-        this.pubReply = '';
-        hdr = parseSize(a[1]!);
-        size = parseSize(a[2]!);
-      } else if (n === 4) {
-        this.pubSubject = a[0]!;
-        this.pubReply = a[1]!;
-        hdr = parseSize(a[2]!);
-        size = parseSize(a[3]!);
-      } else {
-        this.fail('bad_args', buf, start, 'HPUB expects 3 or 4 arguments');
-        return;
-      }
+    if (headers) {
+      hdr = sizeAt(buf, t[last - 2]!, t[last - 1]!);
       if (!this.headers) {
         this.fail('headers_unsupported', buf, start, 'HPUB without headers support');
         return;
@@ -443,10 +532,33 @@ export class Parser {
       this.fail('max_payload', buf, start, 'payload too large');
       return;
     }
+    this.pubSubject = this.subjectAt(buf, t[0]!, t[1]!);
+    this.pubReply = hasReply ? buf.latin1Slice(t[2]!, t[3]!) : '';
     this.pubHdr = hdr;
     this.pubSize = size;
     this.payloadHave = 0;
     this.state = ST_PAYLOAD;
+  }
+
+  /**
+   * The subject string for `buf[start,end)`. Publishers tend to repeat subjects, so the previous one is
+   * reused when the bytes match: a short byte compare instead of a string allocation per message.
+   */
+  private subjectAt(buf: Buffer, start: number, end: number): string {
+    const n = end - start;
+    const last = this.lastSubjectBytes;
+    if (n === this.lastSubjectLen && n <= last.length) {
+      let i = 0;
+      while (i < n && buf[start + i] === last[i]) i++;
+      if (i === n) return this.lastSubject;
+    }
+    const s = buf.latin1Slice(start, end);
+    if (n <= last.length) {
+      for (let i = 0; i < n; i++) last[i] = buf[start + i]!;
+      this.lastSubjectLen = n;
+      this.lastSubject = s;
+    }
+    return s;
   }
 
   private parseSub(buf: Buffer, start: number, end: number): void {

@@ -8,6 +8,7 @@ export function authenticatorFor(config: AuthConfig): ConnectAuthenticator | nul
   if (!a.required) return null;
   return {
     authRequired: true,
+    advertiseAuthRequired: config.noAuthUser === undefined,
     needsNonce: a.needsNonce,
     timeoutMs: a.timeoutMs,
     async authenticate(opts, nonce) {

@@ -23,7 +23,9 @@ export interface ConnectOptions {
 }
 
 /** What the authenticator decided for one CONNECT; `reason` goes to the server log only. */
-export type ConnectAuthResult = { ok: true; user?: string; permissions?: Permissions } | { ok: false; reason?: string };
+export type ConnectAuthResult =
+  | { ok: true; user?: string; permissions?: Permissions }
+  | { ok: false; reason?: string };
 
 /**
  * Hook point for authentication: the client calls it once per CONNECT with the options it sent and the
@@ -31,8 +33,13 @@ export type ConnectAuthResult = { ok: true; user?: string; permissions?: Permiss
  * connection's input is held meanwhile so frames after CONNECT keep their order.
  */
 export interface ConnectAuthenticator {
-  /** True when INFO must advertise `auth_required`. */
+  /** True when clients must authenticate (CONNECT is required before anything else). */
   readonly authRequired: boolean;
+  /**
+   * Whether INFO says `auth_required`; nats-server leaves it out when `no_auth_user` lets clients in
+   * without credentials. Defaults to `authRequired`.
+   */
+  readonly advertiseAuthRequired?: boolean;
   /** True when INFO must carry a `nonce` (NKEY users configured). */
   readonly needsNonce: boolean;
   /** Milliseconds a client has to authenticate. */

@@ -5,7 +5,7 @@ import { type RunningServer, TARGETS } from '../test-support/servers.js';
 
 /** Behaviour seen through the official client, identical on tern and nats-server. */
 for (const target of TARGETS) {
-  describe(`nats.js client against ${target.name}`, () => {
+  describe(`nats.js client against ${target.name}`, { timeout: 60_000 }, () => {
     let srv: RunningServer;
     let nc: NatsConnection;
     before(async () => {
@@ -136,7 +136,7 @@ for (const target of TARGETS) {
 }
 
 for (const target of TARGETS) {
-  describe(`nats.js auth against ${target.name}`, () => {
+  describe(`nats.js auth against ${target.name}`, { timeout: 60_000 }, () => {
     let srv: RunningServer;
     before(async () => {
       srv = await target.start({ user: 'alice', password: 'pw' });

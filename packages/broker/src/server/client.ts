@@ -1,9 +1,14 @@
 import type { Socket } from 'node:net';
 import '../protocol/buffer-ext.js';
+import {
+  PermissionChecker,
+  type Permissions,
+  pubPermissionViolation,
+  subPermissionViolation,
+} from '../auth/index.js';
 import { ERR, errLine } from '../protocol/errors.js';
 import { Parser, type ProtocolError, type ProtocolSink } from '../protocol/parser.js';
 import { isLiteral, isValidLiteralSubject, isValidQueue, isValidSubject } from '../router/subject.js';
-import { PermissionChecker, type Permissions, pubPermissionViolation, subPermissionViolation } from '../auth/index.js';
 import type { ConnectAuthResult, ConnectOptions } from './auth-hook.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
@@ -37,6 +42,8 @@ const ZERO_COPY_MIN = 16 * 1024;
 const MIN_CHUNK = 1024;
 const MAX_CHUNK = 64 * 1024;
 const PING = 'PING\r\n';
+/** nats-server re-measures a client's RTT at most this often (DEFAULT_RTT_MEASUREMENT_INTERVAL). */
+const RTT_MEASUREMENT_INTERVAL = 60 * 60 * 1000;
 const PONG = 'PONG\r\n';
 const OK = '+OK\r\n';
 const NO_RESPONDERS_HDR = 'NATS/1.0 503\r\n\r\n';
@@ -81,6 +88,14 @@ export function decodeConnect(json: string): ConnectOptions {
   return out as ConnectOptions;
 }
 
+/** Writes a latin1 string into `buf` at `p`; short strings by hand (cheaper than the native call). */
+function putLatin1(buf: Buffer, p: number, s: string): number {
+  const n = s.length;
+  if (n > 12) return p + buf.latin1Write(s, p);
+  for (let i = 0; i < n; i++) buf[p + i] = s.charCodeAt(i);
+  return p + n;
+}
+
 /** One client connection: parses its input, routes its publishes, batches its output. */
 export class Client implements ProtocolSink {
   readonly parser: Parser;
@@ -116,6 +131,8 @@ export class Client implements ProtocolSink {
   /** Round trip of the last server PING, in ms; -1 before the first one. */
   rttMs = -1;
   private pingSentAt = 0;
+  private rttMeasuredAt = 0;
+  private lastClientPing = 0;
   private pingsOut = 0;
 
   // Outbound batching: bytes are written into `chunk` at `pos`; `[flushed,pos)` is not yet handed to the
@@ -136,6 +153,8 @@ export class Client implements ProtocolSink {
 
   closed = false;
   closeReason = '';
+  /** Cached `-V` flag so the hot path pays one boolean check. */
+  private readonly trace: boolean;
   stop: Date | null = null;
 
   constructor(
@@ -144,6 +163,7 @@ export class Client implements ProtocolSink {
     private readonly socket: Socket,
     readonly nonce: string | undefined,
   ) {
+    this.trace = server.logger.traceEnabled;
     this.ip = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
     const o = server.options;
@@ -205,6 +225,7 @@ export class Client implements ProtocolSink {
       return;
     }
     this.connectOpts = o;
+    if (this.trace) this.traceIn('CONNECT', json.replace(/"pass"\s*:\s*"[^"]*"/, '"pass":"[REDACTED]"'));
     this.verbose = o.verbose !== false;
     this.pedantic = o.pedantic !== false;
     this.echo = o.echo !== false;
@@ -296,24 +317,34 @@ export class Client implements ProtocolSink {
     this.permissions = p ? new PermissionChecker(p) : null;
   }
 
-  onPub(subject: string, reply: string, headerSize: number, payload: Buffer): void {
+  onPub(subject: string, reply: string, headerSize: number, data: Buffer, start: number, end: number): void {
     if (!this.connected && this.server.authRequired) {
       this.authViolation();
       return;
     }
-    const size = payload.length;
+    const size = end - start;
+    if (this.trace) {
+      const verb = headerSize < 0 ? 'PUB' : 'HPUB';
+      const sizes = headerSize < 0 ? `${size}` : `${headerSize} ${size}`;
+      this.traceIn(verb, reply ? `${subject} ${reply} ${sizes}` : `${subject} ${sizes}`);
+      this.server.logger.trace(
+        `${this.tag()} - <<- MSG_PAYLOAD: [${JSON.stringify(data.toString('latin1', start, end))}]`,
+      );
+    }
     this.readMsgs++;
     this.readBytes += size;
     const srv = this.server;
     // nats-server reports a wildcard publish subject in pedantic mode but still routes the message.
     if (this.pedantic && !isValidLiteralSubject(subject)) this.sendErr(ERR.invalidPubSubject);
     if (this.permissions !== null && !this.permissions.canPublish(subject)) {
-      this.server.logger.error(`${this.tag()} - Publish Violation - User "${this.user}", Subject "${subject}"`);
+      this.server.logger.error(
+        `${this.tag()} - Publish Violation - User "${this.user}", Subject "${subject}"`,
+      );
       this.sendErr(pubPermissionViolation(subject));
       return;
     }
     if (this.verbose) this.sendOk();
-    const delivered = srv.route(this, subject, reply, headerSize, payload);
+    const delivered = srv.route(this, subject, reply, headerSize, data, start, end);
     if (!delivered && reply !== '' && this.noResponders) this.sendNoResponders(reply);
   }
 
@@ -343,13 +374,19 @@ export class Client implements ProtocolSink {
   }
 
   onSub(subject: string, queue: string, sid: string): void {
+    if (this.trace) this.traceIn('SUB', queue ? `${subject} ${queue} ${sid}` : `${subject} ${sid}`);
     if (!this.connected && this.server.authRequired) {
       this.authViolation();
       return;
     }
     // Same order of checks as nats-server: permissions, the subscription cap, then (on insert) validity.
-    if (this.permissions !== null && !this.permissions.canSubscribe(subject, queue === '' ? undefined : queue)) {
-      this.server.logger.error(`${this.tag()} - Subscription Violation - User "${this.user}", Subject "${subject}"`);
+    if (
+      this.permissions !== null &&
+      !this.permissions.canSubscribe(subject, queue === '' ? undefined : queue)
+    ) {
+      this.server.logger.error(
+        `${this.tag()} - Subscription Violation - User "${this.user}", Subject "${subject}"`,
+      );
       this.sendErr(subPermissionViolation(subject, queue === '' ? undefined : queue));
       return;
     }
@@ -375,6 +412,7 @@ export class Client implements ProtocolSink {
   }
 
   onUnsub(sid: string, max: number): void {
+    if (this.trace) this.traceIn('UNSUB', max > 0 ? `${sid} ${max}` : sid);
     if (!this.connected && this.server.authRequired) {
       this.authViolation();
       return;
@@ -388,10 +426,13 @@ export class Client implements ProtocolSink {
   }
 
   onPing(): void {
+    if (this.trace) this.traceIn('PING', '');
+    this.lastClientPing = Date.now();
     if (!this.connected && this.server.authRequired) {
       this.authViolation();
       return;
     }
+    if (this.trace) this.traceOut('PONG');
     this.enqueueString(PONG);
     // Like nats-server, answer the first client PING with a PING of our own to measure the RTT.
     if (this.rttMs < 0 && this.pingSentAt === 0 && this.connected) {
@@ -403,18 +444,27 @@ export class Client implements ProtocolSink {
   }
 
   onPong(): void {
+    if (this.trace) this.traceIn('PONG', '');
+    if (!this.connected && this.server.authRequired) {
+      this.authViolation();
+      return;
+    }
     this.pingsOut = 0;
     if (this.pingSentAt > 0) {
       this.rttMs = performance.now() - this.pingSentAt;
+      this.rttMeasuredAt = Date.now();
       this.pingSentAt = 0;
     }
   }
 
   onInfo(): void {
-    // Clients may send INFO; nats-server ignores it for client connections.
+    // Clients may send INFO; nats-server ignores it for client connections (but not before auth).
+    if (!this.connected && this.server.authRequired) this.authViolation();
   }
 
-  onOk(): void {}
+  onOk(): void {
+    if (!this.connected && this.server.authRequired) this.authViolation();
+  }
 
   onErr(text: string): void {
     this.server.logger.error(`${this.tag()} - Client error: ${text}`);
@@ -446,24 +496,51 @@ export class Client implements ProtocolSink {
    * Queues one MSG/HMSG for `sub`. `tail` is `[reply ]<sizes>\r\n`, shared by all receivers of one
    * publish so the per-subscriber work is one string concat and one copy of the payload.
    */
-  deliver(sub: Subscription, subject: string, tail: string, headerSize: number, payload: Buffer): void {
-    let line: string;
-    if (headerSize < 0) line = (sub.msgPrefix !== '' ? sub.msgPrefix : `MSG ${subject} ${sub.sid} `) + tail;
-    else line = (sub.hmsgPrefix !== '' ? sub.hmsgPrefix : `HMSG ${subject} ${sub.sid} `) + tail;
-    const size = payload.length;
+  deliver(
+    sub: Subscription,
+    subject: string,
+    tail: string,
+    headerSize: number,
+    data: Buffer,
+    start = 0,
+    end = data.length,
+  ): void {
+    const size = end - start;
     this.outMsgs++;
     this.outBytes += size;
+    if (this.trace)
+      this.traceOut(`${headerSize < 0 ? 'MSG' : 'HMSG'} ${subject} ${sub.sid} ${tail.slice(0, -2)}`);
+    const prefix = headerSize < 0 ? sub.msgPrefix : sub.hmsgPrefix;
     if (size >= ZERO_COPY_MIN) {
-      this.enqueueString(line);
-      this.enqueueBuffer(payload);
+      this.enqueueString(
+        (prefix !== '' ? prefix : `${headerSize < 0 ? 'MSG' : 'HMSG'} ${subject} ${sub.sid} `) + tail,
+      );
+      this.enqueueBuffer(start === 0 && end === data.length ? data : data.subarray(start, end));
       this.enqueueString('\r\n');
     } else {
-      const need = line.length + size + CRLF_LEN;
+      // Written piecewise into the chunk: no per-message string concatenation or Buffer views.
+      const need =
+        (prefix !== '' ? prefix.length : subject.length + sub.sid.length + 7) + tail.length + size + CRLF_LEN;
       let chunk = this.chunk;
       if (chunk === null || chunk.length - this.pos < need) chunk = this.newChunk(need);
       let p = this.pos;
-      p += chunk.latin1Write(line, p);
-      if (size > 0) p += payload.copy(chunk, p);
+      if (prefix !== '') p = putLatin1(chunk, p, prefix);
+      else {
+        if (headerSize >= 0) chunk[p++] = 72; // H
+        chunk[p++] = 77; // M
+        chunk[p++] = 83; // S
+        chunk[p++] = 71; // G
+        chunk[p++] = 32;
+        p = putLatin1(chunk, p, subject);
+        chunk[p++] = 32;
+        p = putLatin1(chunk, p, sub.sid);
+        chunk[p++] = 32;
+      }
+      p = putLatin1(chunk, p, tail);
+      if (size > 0) {
+        if (size <= 32) for (let i = start; i < end; i++) chunk[p++] = data[i]!;
+        else p += data.copy(chunk, p, start, end);
+      }
       chunk[p++] = 13;
       chunk[p++] = 10;
       this.pos = p;
@@ -475,6 +552,7 @@ export class Client implements ProtocolSink {
 
   private newChunk(need: number): Buffer {
     this.retireChunk();
+    this.checkPending();
     if (this.chunkSize < MAX_CHUNK && this.chunk !== null) this.chunkSize *= 2;
     const size = Math.max(need, this.chunkSize);
     const c = Buffer.allocUnsafe(size);
@@ -505,6 +583,17 @@ export class Client implements ProtocolSink {
     this.retireChunk();
     this.queued.push(b);
     this.queuedBytes += b.length;
+    this.checkPending();
+  }
+
+  /**
+   * Cut-off between flushes: checked whenever a chunk fills up (so at most one chunk past the limit),
+   * like nats-server's check when queueing outbound data.
+   */
+  private checkPending(): void {
+    if (this.queuedBytes + this.socketPending > this.server.options.maxPending && !this.closed) {
+      this.slowConsumer(CloseReason.slowConsumerPending);
+    }
   }
 
   /** Bytes waiting to be written to this connection (ours plus the socket's). */
@@ -581,11 +670,13 @@ export class Client implements ProtocolSink {
   }
 
   sendOk(): void {
+    if (this.trace) this.traceOut('OK');
     this.enqueueString(OK);
     this.scheduleFlush();
   }
 
   sendErr(text: string): void {
+    if (this.trace) this.traceOut(`-ERR '${text}'`);
     this.enqueueString(errLine(text));
     this.scheduleFlush();
   }
@@ -622,6 +713,15 @@ export class Client implements ProtocolSink {
   private onPingTimer(): void {
     this.pingTimer = null;
     if (this.closed) return;
+    // As nats-server: no PING while the client is active (data or its own PINGs within the interval),
+    // unless the RTT needs measuring.
+    const now = Date.now();
+    const interval = this.server.options.pingInterval;
+    const needRtt = this.rttMs < 0 || now - this.rttMeasuredAt > RTT_MEASUREMENT_INTERVAL;
+    if (!needRtt && (now - this.lastActivity < interval || now - this.lastClientPing < interval)) {
+      this.armPing(false);
+      return;
+    }
     if (this.pingsOut + 1 > this.server.options.maxPingsOut) {
       this.server.logger.debug(`${this.tag()} - Stale Client Connection - Closing`);
       this.fatal(ERR.staleConnection, CloseReason.staleConnection);
@@ -666,6 +766,15 @@ export class Client implements ProtocolSink {
       setTimeout(() => this.socket.destroy(), 1000).unref();
     }
     this.chunk = null;
+  }
+
+  /** Protocol tracing (`-V`), in nats-server's `<<- [OP args]` / `->> [OP]` form. */
+  private traceIn(op: string, arg: string): void {
+    this.server.logger.trace(`${this.tag()} - <<- [${arg ? `${op} ${arg}` : op}]`);
+  }
+
+  private traceOut(what: string): void {
+    this.server.logger.trace(`${this.tag()} - ->> [${what}]`);
   }
 
   tag(): string {

@@ -64,7 +64,7 @@ function mutate(rnd: () => number): Buffer {
   return Buffer.from(parts.join(''), 'latin1');
 }
 
-describe('fuzz: random and mutated frames from many connections', () => {
+describe('fuzz: random and mutated frames from many connections', { timeout: 60_000 }, () => {
   let srv: RunningServer;
   before(async () => {
     srv = await startTern({ maxPayload: 64 * 1024 });

@@ -22,7 +22,7 @@ async function eventually(f: () => Promise<boolean>): Promise<void> {
 }
 
 for (const target of TARGETS) {
-  describe(`limits on ${target.name}`, () => {
+  describe(`limits on ${target.name}`, { timeout: 60_000 }, () => {
     it('closes a client that stops answering PINGs with Stale Connection', async () => {
       const s = await target.start({ pingIntervalMs: 100, maxPingsOut: 2 });
       try {

@@ -10,9 +10,9 @@ import { type Logger, nullLogger } from '../log/logger.js';
 import type { ServerOptions } from '../options.js';
 import { ERR } from '../protocol/errors.js';
 import { Sublist } from '../router/sublist.js';
+import { authConfigOf, authenticatorFor } from './auth-adapter.js';
 import type { ConnectAuthenticator } from './auth-hook.js';
 import { Client, CloseReason } from './client.js';
-import { authConfigOf, authenticatorFor } from './auth-adapter.js';
 import type { Subscription } from './subscription.js';
 
 /** Snapshot of a closed connection for /connz?state=closed. */
@@ -39,7 +39,7 @@ export interface ClosedClient {
 /** The broker: accepts connections, owns the routing table and the counters. */
 export class Server {
   readonly serverId: string;
-  readonly sublist = new Sublist<Subscription>();
+  readonly sublist: Sublist<Subscription>;
   readonly clients = new Map<number, Client>();
   readonly closedClients: ClosedClient[] = [];
   readonly start = new Date();
@@ -68,6 +68,7 @@ export class Server {
 
   constructor(public options: ServerOptions) {
     this.serverId = createNkeyServer().getPublicKey();
+    this.sublist = new Sublist<Subscription>(options.sublistCache === false ? 0 : 1024);
     if (!options.serverName) options.serverName = this.serverId;
     this.logger = options.logger ?? nullLogger;
     this.authenticator = Server.authenticatorOf(options);
@@ -141,7 +142,7 @@ export class Server {
       port: this.boundPort,
       headers: true,
     };
-    if (this.authRequired) info.auth_required = true;
+    if (this.authRequired && this.authenticator?.advertiseAuthRequired !== false) info.auth_required = true;
     info.max_payload = o.maxPayload;
     if (o.jetstream) info.jetstream = true;
     info.client_id = c.cid;
@@ -154,14 +155,28 @@ export class Server {
    * Routes one publish to every matching subscription; returns whether anything was delivered.
    * Queue groups get one member each, picked at random.
    */
-  route(from: Client, subject: string, reply: string, headerSize: number, payload: Buffer): boolean {
+  route(
+    from: Client,
+    subject: string,
+    reply: string,
+    headerSize: number,
+    data: Buffer,
+    start = 0,
+    end = data.length,
+  ): boolean {
     this.routingFrom = from;
     const r = this.sublist.match(subject);
     const psubs = r.psubs;
     const qsubs = r.qsubs;
     if (psubs.length === 0 && qsubs.length === 0) return false;
-    const size = payload.length;
-    const sizes = headerSize < 0 ? `${size}\r\n` : `${headerSize} ${size}\r\n`;
+    const size = end - start;
+    // One view per publish, shared by every receiver: copying a whole Buffer needs no further view.
+    if (size > 32 && (start !== 0 || end !== data.length)) {
+      data = data.subarray(start, end);
+      start = 0;
+      end = size;
+    }
+    const sizes = headerSize < 0 ? sizeTail(size) : `${headerSize} ${size}\r\n`;
     const tail = reply === '' ? sizes : `${reply} ${sizes}`;
     const noEcho = !from.echo;
     let delivered = 0;
@@ -169,7 +184,7 @@ export class Server {
       const sub = psubs[i]!;
       const c = sub.client;
       if ((noEcho && c === from) || c.closed) continue;
-      if (this.deliverTo(sub, subject, reply, tail, headerSize, payload)) delivered++;
+      if (this.deliverTo(sub, subject, reply, tail, headerSize, data, start, end)) delivered++;
     }
     for (let g = 0; g < qsubs.length; g++) {
       const group = qsubs[g]!;
@@ -179,7 +194,7 @@ export class Server {
         const sub = group[(startAt + k) % n]!;
         const c = sub.client;
         if ((noEcho && c === from) || c.closed) continue;
-        if (this.deliverTo(sub, subject, reply, tail, headerSize, payload)) {
+        if (this.deliverTo(sub, subject, reply, tail, headerSize, data, start, end)) {
           delivered++;
           break;
         }
@@ -194,7 +209,9 @@ export class Server {
     reply: string,
     tail: string,
     headerSize: number,
-    payload: Buffer,
+    data: Buffer,
+    start: number,
+    end: number,
   ): boolean {
     const c = sub.client;
     if (sub.filtered && !c.permissions!.canDeliver(subject)) return false;
@@ -206,8 +223,17 @@ export class Server {
       if (sub.nmsgs >= sub.max) c.removeSub(sub);
     } else sub.nmsgs++;
     this.outMsgs++;
-    this.outBytes += payload.length;
-    c.deliver(sub, subject, tail, headerSize, payload);
+    this.outBytes += end - start;
+    // Internal subscribers (JetStream) take a view; connections copy straight from the read buffer.
+    if (c instanceof Client) c.deliver(sub, subject, tail, headerSize, data, start, end);
+    else
+      (c as Client).deliver(
+        sub,
+        subject,
+        tail,
+        headerSize,
+        start === 0 && end === data.length ? data : data.subarray(start, end),
+      );
     return true;
   }
 
@@ -259,8 +285,9 @@ export class Server {
         msgs: s.nmsgs,
       })),
     });
-    if (ring.length > this.options.maxClosedClients)
-      ring.splice(0, ring.length - this.options.maxClosedClients);
+    // Bounded ring of recently closed connections; trimmed in batches so a close stays O(1) amortised.
+    const max = this.options.maxClosedClients;
+    if (ring.length > max + (max >> 2)) ring.splice(0, ring.length - max);
   }
 
   /**
@@ -272,10 +299,16 @@ export class Server {
     const cur = this.options;
     for (const k of ['host', 'port', 'httpHost', 'httpPort'] as const) {
       if (next[k] !== cur[k] && !(k === 'httpHost' && !next[k])) {
-        throw new Error(`config reload not supported for ${k}: old=${String(cur[k])}, new=${String(next[k])}`);
+        throw new Error(
+          `config reload not supported for ${k}: old=${String(cur[k])}, new=${String(next[k])}`,
+        );
       }
     }
-    this.options = { ...next, serverName: next.serverName || cur.serverName, logger: next.logger ?? cur.logger };
+    this.options = {
+      ...next,
+      serverName: next.serverName || cur.serverName,
+      logger: next.logger ?? cur.logger,
+    };
     if (next.logger) this.logger = next.logger;
     this.authenticator = Server.authenticatorOf(this.options);
     this.configLoadTime = new Date();
@@ -290,6 +323,18 @@ export class Server {
     for (const c of [...this.clients.values()]) c.close(CloseReason.serverShutdown, true);
     if (l) await new Promise<void>((resolve) => l.close(() => resolve()));
   }
+}
+
+const SIZE_TAILS: string[] = [];
+/** `<size>\r\n`, cached for the common sizes so a publish does not allocate it. */
+function sizeTail(size: number): string {
+  if (size >= 65536) return `${size}\r\n`;
+  let t = SIZE_TAILS[size];
+  if (t === undefined) {
+    t = `${size}\r\n`;
+    SIZE_TAILS[size] = t;
+  }
+  return t;
 }
 
 /** `host:port`, bracketing IPv6 literals. */

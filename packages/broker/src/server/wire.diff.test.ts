@@ -248,6 +248,15 @@ const SCRIPTS: WireScript[] = [
     closes: [1],
     expect: { 0: '+OK\r\n', 1: "-ERR 'Authorization Violation'\r\n" },
   },
+  ...['PING\r\n', 'PONG\r\n', '+OK\r\n', 'INFO {}\r\n', 'PUB a 1\r\nx\r\n'].map(
+    (frame): WireScript => ({
+      name: `auth: ${frame.split(' ')[0]!.trim()} before CONNECT`,
+      cfg: { token: 'tok' },
+      steps: [[0, frame]],
+      closes: [0],
+      expect: { 0: "-ERR 'Authorization Violation'\r\n" },
+    }),
+  ),
   {
     name: 'auth: any verb before CONNECT',
     cfg: { token: 'tok' },
@@ -257,63 +266,70 @@ const SCRIPTS: WireScript[] = [
   },
 ];
 
-describe('wire-level differential: tern vs nats-server', () => {
-  const cache = new Map<string, { tern: RunningServer; nats: RunningServer }>();
-  const servers = async (script: WireScript) => {
-    const key = JSON.stringify(script.cfg ?? {});
-    let s = cache.get(key);
-    if (!s) {
-      const [tern, nats] = await Promise.all([startTern(script.cfg), startNatsServer(script.cfg)]);
-      s = { tern, nats };
-      cache.set(key, s);
-    }
-    return s;
-  };
-  after(async () => {
-    for (const s of cache.values()) await Promise.all([s.tern.stop(), s.nats.stop()]);
-  });
-
-  for (const script of SCRIPTS) {
-    it(script.name, async () => {
-      const { tern, nats } = await servers(script);
-      const [t, n] = await Promise.all([runScript(tern, script), runScript(nats, script)]);
-      assert.deepEqual(t, n, 'tern differs from nats-server');
-      if (script.expect)
-        for (const [i, want] of Object.entries(script.expect)) assert.equal(n.out[Number(i)], want);
-      for (const i of script.closes ?? []) assert.equal(t.closed[i], true);
-    });
-  }
-
-  describe('INFO', () => {
-    let tern: RunningServer;
-    let nats: RunningServer;
-    before(async () => {
-      [tern, nats] = await Promise.all([startTern(), startNatsServer()]);
-    });
-    after(async () => {
-      await Promise.all([tern.stop(), nats.stop()]);
-    });
-    it('has the same fields in the same order', async () => {
-      const a = await Wire.handshake(tern.port);
-      const b = await Wire.handshake(nats.port);
-      a.wire.close();
-      b.wire.close();
-      // nats-server 2.9.10 from Debian does not enable JetStream unless asked.
-      assert.deepEqual(Object.keys(a.info), Object.keys(b.info));
-      for (const k of ['version', 'proto', 'headers', 'max_payload', 'host', 'client_ip']) {
-        assert.deepEqual(a.info[k], b.info[k], k);
+for (const sublistCache of [true, false])
+  describe(`wire-level differential: tern (match cache ${sublistCache ? 'on' : 'off'}) vs nats-server`, {
+    timeout: 60_000,
+  }, () => {
+    const cache = new Map<string, { tern: RunningServer; nats: RunningServer }>();
+    const servers = async (script: WireScript) => {
+      const key = JSON.stringify(script.cfg ?? {});
+      let s = cache.get(key);
+      if (!s) {
+        const [tern, nats] = await Promise.all([
+          startTern(script.cfg, { sublistCache }),
+          startNatsServer(script.cfg),
+        ]);
+        s = { tern, nats };
+        cache.set(key, s);
       }
-      assert.equal(a.info.port, tern.port);
-      assert.match(String(a.info.server_id), /^N[A-Z2-7]{55}$/);
+      return s;
+    };
+    after(async () => {
+      for (const s of cache.values()) await Promise.all([s.tern.stop(), s.nats.stop()]);
     });
-    it('advertises auth_required and ends with " \\r\\n"', async () => {
-      const t = await startTern({ token: 'x' });
-      const w = await Wire.open(t.port);
-      const line = await w.until('\r\n');
-      w.close();
-      await t.stop();
-      assert.match(line, /^INFO \{.*\} \r\n$/);
-      assert.equal(JSON.parse(line.slice(5)).auth_required, true);
-    });
+
+    for (const script of SCRIPTS) {
+      it(script.name, async () => {
+        const { tern, nats } = await servers(script);
+        const [t, n] = await Promise.all([runScript(tern, script), runScript(nats, script)]);
+        assert.deepEqual(t, n, 'tern differs from nats-server');
+        if (script.expect)
+          for (const [i, want] of Object.entries(script.expect)) assert.equal(n.out[Number(i)], want);
+        for (const i of script.closes ?? []) assert.equal(t.closed[i], true);
+      });
+    }
+
+    if (sublistCache)
+      describe('INFO', () => {
+        let tern: RunningServer;
+        let nats: RunningServer;
+        before(async () => {
+          [tern, nats] = await Promise.all([startTern(), startNatsServer()]);
+        });
+        after(async () => {
+          await Promise.all([tern.stop(), nats.stop()]);
+        });
+        it('has the same fields in the same order', async () => {
+          const a = await Wire.handshake(tern.port);
+          const b = await Wire.handshake(nats.port);
+          a.wire.close();
+          b.wire.close();
+          // nats-server 2.9.10 from Debian does not enable JetStream unless asked.
+          assert.deepEqual(Object.keys(a.info), Object.keys(b.info));
+          for (const k of ['version', 'proto', 'headers', 'max_payload', 'host', 'client_ip']) {
+            assert.deepEqual(a.info[k], b.info[k], k);
+          }
+          assert.equal(a.info.port, tern.port);
+          assert.match(String(a.info.server_id), /^N[A-Z2-7]{55}$/);
+        });
+        it('advertises auth_required and ends with " \\r\\n"', async () => {
+          const t = await startTern({ token: 'x' });
+          const w = await Wire.open(t.port);
+          const line = await w.until('\r\n');
+          w.close();
+          await t.stop();
+          assert.match(line, /^INFO \{.*\} \r\n$/);
+          assert.equal(JSON.parse(line.slice(5)).auth_required, true);
+        });
+      });
   });
-});

@@ -164,6 +164,34 @@ export async function startTernCli(args: string[]): Promise<RunningServer> {
   return spawnServer('tern-cli', process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], () => {});
 }
 
+/**
+ * Starts Tern from nats-server configuration text (through the same loader as `tern-server -c`). The
+ * text should not set listen/http; free loopback ports are added.
+ */
+export async function startTernConf(conf: string): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'tern-conf-'));
+  const file = join(dir, 'tern.conf');
+  writeFileSync(file, `listen: "127.0.0.1:-1"\nhttp: "127.0.0.1:-1"\n${conf}`);
+  try {
+    const { loadServerConfig } = await import('../cli/config.js');
+    const loaded = loadServerConfig(file, {});
+    const s = await startTern({}, loaded.options);
+    return { ...s, stop: async () => s.stop() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts nats-server from configuration text (listen/http on free loopback ports are added). */
+export async function startNatsConf(conf: string): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'tern-nats-'));
+  const file = join(dir, 'nats.conf');
+  writeFileSync(file, `listen: "127.0.0.1:-1"\nhttp: "127.0.0.1:-1"\n${conf}`);
+  return spawnServer('nats-server', NATS_SERVER_BIN, ['-c', file], () =>
+    rmSync(dir, { recursive: true, force: true }),
+  );
+}
+
 export type Target = { name: 'tern' | 'nats-server'; start: (cfg?: CommonConfig) => Promise<RunningServer> };
 
 /** Both implementations; differential tests loop over these. */
