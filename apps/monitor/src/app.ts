@@ -11,6 +11,7 @@ import { Sessions } from './auth/sessions.js';
 import type { SecretBox } from './crypto.js';
 import { RateLimited, registerErrorHandler } from './errors.js';
 import { addAuthHooks } from './plugins/auth.js';
+import { accountsAdminRoutes } from './routes/accounts-admin.js';
 import { adminRoutes } from './routes/admin-plugin.js';
 import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
@@ -83,7 +84,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       loginRateLimit: deps.loginRateLimit ?? { max: 10, timeWindowMs: 60_000 },
     });
     await api.register(serversRoutes, { scraper: deps.scraper });
-    await api.register(observabilityRoutes, { scraper: deps.scraper, prisma: deps.prisma, ...deps.observability });
+    await api.register(observabilityRoutes, {
+      scraper: deps.scraper,
+      prisma: deps.prisma,
+      ...deps.observability,
+    });
     await api.register(targetsRoutes, {
       prisma: deps.prisma,
       audit,
@@ -94,6 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(auditRoutes, { audit });
     await api.register(adminRoutes, { prisma: deps.prisma, audit, sessions, secretBox: deps.secretBox });
     await api.register(messagesRoutes, { prisma: deps.prisma, audit, secretBox: deps.secretBox });
+    await api.register(accountsAdminRoutes, { prisma: deps.prisma, audit, secretBox: deps.secretBox });
   });
   return app;
 }

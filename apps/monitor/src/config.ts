@@ -38,7 +38,7 @@ export const ConfigEnv = Type.Object({
   /** 1-minute rollups kept in the database. */
   SERIES_ROLLUP_RETENTION: duration('7d'),
   /** Hard caps of the in-memory series store (memory stays bounded however long it runs). */
-  SERIES_MAX_SERIES: count(50_000),
+  SERIES_MAX_SERIES: count(150_000),
   SERIES_MAX_POINTS_PER_SERIES: count(2_048, 2),
   /** Rollups waiting for the database beyond this are dropped, oldest first. */
   SERIES_MAX_PENDING_ROLLUPS: count(200_000),

@@ -10,8 +10,32 @@
 //   (the object's name) in the apply body, else 400 CONFIRMATION_REQUIRED.
 // - NATS rejections come back as ApiError code `NATS_ERROR` with `details: NatsErrorDetails`; the message
 //   is plain words plus the server's `err_code`.
+//
+// Routes (J = /api/targets/:targetId/jetstream; roles: V viewer, O operator, A admin)
+//   GET  J/capabilities                                   V JetStreamCapabilities
+//   GET  J/streams · J/streams/:stream                    V StreamsListResponse · StreamDetail
+//   GET  J/streams/:stream/consumers[/:consumer]          V ConsumersListResponse · ConsumerDetail
+//   POST J/streams/:stream/{create,update}/{preview,apply}           O StreamChangeRequest
+//   POST J/streams/:stream/{delete,seal}/{preview,apply}             O ConfirmRequest
+//   POST J/streams/:stream/purge/{preview,apply}                     O StreamPurgeRequest
+//   POST J/streams/:stream/consumers/:consumer/{create,update}/...   O ConsumerChangeRequest
+//   POST J/streams/:stream/consumers/:consumer/delete/...            O ConfirmRequest
+//   POST J/streams/:stream/consumers/:consumer/{pause,resume}/...    O ConsumerPauseRequest · {}
+//   GET  J/kv · J/kv/:bucket · J/kv/:bucket/keys?filter&limit · J/kv/:bucket/keys/:key (history)   V
+//   POST J/kv/:bucket/{create,update}/...  O KvBucketChangeRequest;  J/kv/:bucket/delete/...  O ConfirmRequest
+//   POST J/kv/:bucket/keys/:key/put/...    O KvPutRequest;  J/kv/:bucket/keys/:key/{delete,purge}/...  O ConfirmRequest
+//   GET  J/objects · J/objects/:bucket · J/objects/:bucket/objects/:name/download   V
+//   POST J/objects/:bucket/delete/... · J/objects/:bucket/objects/:name/delete/...  O ConfirmRequest
+//   GET  /api/targets/:targetId/advisories/status          V AdvisoryStatus
+//   GET  /api/users · POST /api/users · PATCH /api/users/:id · POST /api/users/:id/password · DELETE /api/users/:id   A
+//   GET  /api/tokens · POST /api/tokens · DELETE /api/tokens/:id   V (own tokens; admins see all)
+//   GET  /api/audit?AuditSearchQuery · /api/audit/:id · /api/audit/verify (AuditVerifyDetail) · /api/audit/export   V
+//   GET  /api/audit/settings V · PUT /api/audit/settings A · POST /api/audit/prune A
+//   POST /api/audit/:id/rollback/{preview,apply}           O ConfirmRequest → RollbackPreview · RollbackResult
+//   GET  /api/config-as-code/:targetId/export?format=json|yaml   V
+//   POST /api/config-as-code/:targetId/import/preview V · /import/apply O · /drift V   ConfigImportRequest
 import { type Static, type TLiteral, type TSchema, type TUnion, Type } from '@sinclair/typebox';
-import { AuditRecord, AuditSource } from './audit.js';
+import { AuditRecord, AuditResponse, AuditSource } from './audit.js';
 import { Role } from './auth.js';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -489,6 +513,10 @@ export const AuditSearchQuery = Type.Object({
   to: Type.Optional(Type.String({ format: 'date-time' })),
 });
 export type AuditSearchQuery = Static<typeof AuditSearchQuery>;
+
+/** `GET /api/audit?AuditSearchQuery` answers with the existing AuditResponse (newest first, paged by `nextBefore`). */
+export const AuditSearchResponse = AuditResponse;
+export type AuditSearchResponse = AuditResponse;
 
 /** `GET /api/audit/export?format=csv|json&...AuditSearchQuery` (oldest first, no paging, up to 100k rows). */
 export const AuditExportQuery = Type.Composite([

@@ -1,6 +1,24 @@
-/** The monitor's last known stream and consumer configs per target: the before-state of outside changes. */
+import type { Prisma, PrismaClient } from '@tern/db';
+import { canonicalJson } from '../audit/chain.js';
+
+/** `kind:id` → config, the shape snapshots are compared in. */
+export type Snapshot = Map<string, unknown>;
+
+const BASELINE = 'baseline';
+
+/**
+ * The monitor's last known stream and consumer configs per target: the before-state of outside changes.
+ * Kept in memory and, for streams and durable consumers, in the database, so a restarted monitor can tell
+ * what changed while it was not listening.
+ */
 export class KnownConfigs {
   readonly #targets = new Map<string, Map<string, unknown>>();
+  readonly #prisma: PrismaClient | undefined;
+  #writes: Promise<void> = Promise.resolve();
+
+  constructor(prisma?: PrismaClient) {
+    this.#prisma = prisma;
+  }
 
   #of(targetId: string): Map<string, unknown> {
     let m = this.#targets.get(targetId);
@@ -22,10 +40,87 @@ export class KnownConfigs {
       m.delete(`${kind}:${id}`);
       // A deleted stream takes its consumers with it.
       if (kind === 'stream') for (const k of m.keys()) if (k.startsWith(`consumer:${id}/`)) m.delete(k);
-    } else m.set(`${kind}:${id}`, config);
+      this.#persist(async (db) => {
+        await db.knownConfig.deleteMany({ where: { targetId, kind, objectId: id } });
+        if (kind === 'stream') {
+          await db.knownConfig.deleteMany({
+            where: { targetId, kind: 'consumer', objectId: { startsWith: `${id}/` } },
+          });
+        }
+      });
+    } else {
+      const prev = m.get(`${kind}:${id}`);
+      m.set(`${kind}:${id}`, config);
+      // Reads refresh the cache constantly; only a real change is written.
+      if (prev !== undefined && sameConfig(prev, config)) return;
+      if (kind === 'consumer' && !(config as { durable_name?: string }).durable_name) return;
+      this.#persist(async (db) => {
+        await db.knownConfig.upsert({
+          where: { targetId_kind_objectId: { targetId, kind, objectId: id } },
+          create: { targetId, kind, objectId: id, config: config as Prisma.InputJsonValue },
+          update: { config: config as Prisma.InputJsonValue },
+        });
+      });
+    }
+  }
+
+  #persist(write: (db: PrismaClient) => Promise<void>): void {
+    const db = this.#prisma;
+    if (!db) return;
+    // Serialised so an older snapshot never lands after a newer one.
+    this.#writes = this.#writes.then(() => write(db)).catch(() => {});
+  }
+
+  /** Resolves once every snapshot write issued so far is stored. */
+  flush(): Promise<void> {
+    return this.#writes;
+  }
+
+  /** The stored snapshot of a target, and whether it is complete (a first full listing was stored). */
+  async loadPersisted(targetId: string): Promise<{ complete: boolean; snapshot: Snapshot }> {
+    await this.flush();
+    if (!this.#prisma) return { complete: false, snapshot: new Map() };
+    const rows = await this.#prisma.knownConfig.findMany({ where: { targetId } });
+    const snapshot: Snapshot = new Map();
+    let complete = false;
+    for (const r of rows) {
+      if (r.kind === BASELINE) complete = true;
+      else snapshot.set(`${r.kind}:${r.objectId}`, r.config);
+    }
+    return { complete, snapshot };
+  }
+
+  /** Makes the stored snapshot exactly `live` and marks it complete. */
+  async replaceAll(targetId: string, live: Snapshot): Promise<void> {
+    await this.flush();
+    const db = this.#prisma;
+    if (!db) return;
+    await db.$transaction(async (tx) => {
+      await tx.knownConfig.deleteMany({ where: { targetId } });
+      const data = [...live].map(([key, config]) => {
+        const [kind, ...rest] = key.split(':');
+        return {
+          targetId,
+          kind: kind ?? '',
+          objectId: rest.join(':'),
+          config: config as Prisma.InputJsonValue,
+        };
+      });
+      data.push({ targetId, kind: BASELINE, objectId: '', config: {} as Prisma.InputJsonValue });
+      await tx.knownConfig.createMany({ data });
+    });
   }
 
   forget(targetId: string): void {
     this.#targets.delete(targetId);
   }
+
+  /** Removes a deleted target's stored snapshot. */
+  async drop(targetId: string): Promise<void> {
+    await this.flush();
+    await this.#prisma?.knownConfig.deleteMany({ where: { targetId } });
+  }
 }
+
+/** Whether two configs are the same once key order (jsonb reorders keys) is ignored. */
+export const sameConfig = (a: unknown, b: unknown): boolean => canonicalJson(a) === canonicalJson(b);

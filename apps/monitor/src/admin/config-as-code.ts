@@ -18,7 +18,11 @@ import { KV_PREFIX, type KvAdmin } from './kv.js';
 import { OBJ_PREFIX } from './objects.js';
 import { parseYaml, toYaml } from './yaml.js';
 
-export const InvalidDocument = createError('INVALID_DOCUMENT', 'The configuration document is invalid: %s', 400);
+export const InvalidDocument = createError(
+  'INVALID_DOCUMENT',
+  'The configuration document is invalid: %s',
+  400,
+);
 
 const isManagedStream = (name: string) => !name.startsWith(KV_PREFIX) && !name.startsWith(OBJ_PREFIX);
 const consumerName = (c: ConsumerConfig) => c.durable_name ?? c.name ?? '';
@@ -110,20 +114,40 @@ export class ConfigAsCode {
       order: number,
       plan: Planned['plan'],
       warnings: string[] = [],
-    ): Planned => ({ kind, name, op, before: before ?? null, after: after ?? null, diff: d, warnings, order, plan });
+    ): Planned => ({
+      kind,
+      name,
+      op,
+      before: before ?? null,
+      after: after ?? null,
+      diff: d,
+      warnings,
+      order,
+      plan,
+    });
 
     for (const s of doc.streams) {
       const name = s.config.name;
       const live = liveByName.get(name);
       if (!live) {
-        out.push(entry('stream', name, 'create', null, s.config, diff({}, s.config), 0, () =>
-          js.planStreamCreate(targetId, name, s.config),
-        ));
+        out.push(
+          entry('stream', name, 'create', null, s.config, diff({}, s.config), 0, () =>
+            js.planStreamCreate(targetId, name, s.config),
+          ),
+        );
       } else {
         const d = docDiff(live, s.config);
         out.push(
-          entry('stream', name, d.length ? 'update' : 'unchanged', live, { ...live, ...s.config }, d, 1,
-            d.length ? () => js.planStreamUpdate(targetId, name, s.config) : null),
+          entry(
+            'stream',
+            name,
+            d.length ? 'update' : 'unchanged',
+            live,
+            { ...live, ...s.config },
+            d,
+            1,
+            d.length ? () => js.planStreamUpdate(targetId, name, s.config) : null,
+          ),
         );
       }
       const liveConsumers = live ? await js.listConsumers(targetId, name) : [];
@@ -133,14 +157,24 @@ export class ConfigAsCode {
         const id = `${name}/${cname}`;
         const lc = liveC.get(cname);
         if (!lc) {
-          out.push(entry('consumer', id, 'create', null, c, diff({}, c), 2, () =>
-            js.planConsumerCreate(targetId, name, cname, c),
-          ));
+          out.push(
+            entry('consumer', id, 'create', null, c, diff({}, c), 2, () =>
+              js.planConsumerCreate(targetId, name, cname, c),
+            ),
+          );
         } else {
           const d = docDiff(lc, c);
           out.push(
-            entry('consumer', id, d.length ? 'update' : 'unchanged', lc, { ...lc, ...c }, d, 3,
-              d.length ? () => js.planConsumerUpdate(targetId, name, cname, c) : null),
+            entry(
+              'consumer',
+              id,
+              d.length ? 'update' : 'unchanged',
+              lc,
+              { ...lc, ...c },
+              d,
+              3,
+              d.length ? () => js.planConsumerUpdate(targetId, name, cname, c) : null,
+            ),
           );
         }
       }
@@ -148,9 +182,11 @@ export class ConfigAsCode {
         const wanted = new Set(s.consumers.map(consumerName));
         for (const lc of liveConsumers) {
           if (!lc.config.durable_name || wanted.has(lc.name)) continue;
-          out.push(entry('consumer', `${name}/${lc.name}`, 'delete', lc.config, null, diff(lc.config, {}), 5, () =>
-            js.planConsumerDelete(targetId, name, lc.name),
-          ));
+          out.push(
+            entry('consumer', `${name}/${lc.name}`, 'delete', lc.config, null, diff(lc.config, {}), 5, () =>
+              js.planConsumerDelete(targetId, name, lc.name),
+            ),
+          );
         }
       }
     }
@@ -159,12 +195,24 @@ export class ConfigAsCode {
     for (const b of doc.kv) {
       const live = liveKv.get(b.bucket);
       if (!live) {
-        out.push(entry('kv', b.bucket, 'create', null, b, diff({}, b), 0, () => kv.planCreate(targetId, b.bucket, b)));
+        out.push(
+          entry('kv', b.bucket, 'create', null, b, diff({}, b), 0, () =>
+            kv.planCreate(targetId, b.bucket, b),
+          ),
+        );
       } else {
         const d = docDiff(live as Record<string, unknown>, b as Record<string, unknown>);
         out.push(
-          entry('kv', b.bucket, d.length ? 'update' : 'unchanged', live, { ...live, ...b }, d, 1,
-            d.length ? () => kv.planUpdate(targetId, b.bucket, b as KvBucketConfig) : null),
+          entry(
+            'kv',
+            b.bucket,
+            d.length ? 'update' : 'unchanged',
+            live,
+            { ...live, ...b },
+            d,
+            1,
+            d.length ? () => kv.planUpdate(targetId, b.bucket, b as KvBucketConfig) : null,
+          ),
         );
       }
     }
@@ -174,14 +222,18 @@ export class ConfigAsCode {
       for (const s of liveStreams) {
         const name = s.config.name;
         if (!isManagedStream(name) || wantedStreams.has(name)) continue;
-        out.push(entry('stream', name, 'delete', s.config, null, diff(s.config as StreamConfig, {}), 6, () =>
-          js.planStreamDelete(targetId, name),
-        ));
+        out.push(
+          entry('stream', name, 'delete', s.config, null, diff(s.config as StreamConfig, {}), 6, () =>
+            js.planStreamDelete(targetId, name),
+          ),
+        );
       }
       const wantedKv = new Set(doc.kv.map((b) => b.bucket));
       for (const [bucket, cfg] of liveKv) {
         if (wantedKv.has(bucket)) continue;
-        out.push(entry('kv', bucket, 'delete', cfg, null, diff(cfg, {}), 6, () => kv.planDelete(targetId, bucket)));
+        out.push(
+          entry('kv', bucket, 'delete', cfg, null, diff(cfg, {}), 6, () => kv.planDelete(targetId, bucket)),
+        );
       }
     }
     return out.sort((a, b) => a.order - b.order);

@@ -1,3 +1,4 @@
+import type { NatsConnection } from '@nats-io/transport-node';
 import type {
   ConsumerConfig,
   ConsumerDetail,
@@ -6,7 +7,6 @@ import type {
   StreamDetail,
   StreamPurgeRequest,
 } from '@tern/contracts';
-import type { NatsConnection } from '@nats-io/transport-node';
 import { jsApi } from '../nats/api.js';
 import { NatsApiError } from '../nats/errors.js';
 import type { NatsPool } from '../nats/pool.js';
@@ -87,7 +87,8 @@ export class JetStreamAdmin {
     const raw = info as unknown as Record<string, unknown> | undefined;
     return {
       serverVersion: version,
-      tern: /tern/i.test(String(raw?.server_name ?? '')) || /tern/i.test(String(raw?.go ?? '')),
+      // Tern's broker reports the Node.js runtime where nats-server reports its Go version.
+      tern: /^node/i.test(String(raw?.go ?? '')),
       jetstream,
       consumerPause: versionAtLeast(version, [2, 11, 0]),
       v210: versionAtLeast(version, [2, 10, 0]),
@@ -185,7 +186,8 @@ export class JetStreamAdmin {
     return this.#streamChange(targetId, 'stream.create', name, null, config, warnings, async (nc) => {
       const res = await jsApi<RawStreamInfo>(nc, `STREAM.CREATE.${name}`, sealed ? open : config);
       if (!sealed) return res.config;
-      return (await jsApi<RawStreamInfo>(nc, `STREAM.UPDATE.${name}`, { ...res.config, sealed: true })).config;
+      return (await jsApi<RawStreamInfo>(nc, `STREAM.UPDATE.${name}`, { ...res.config, sealed: true }))
+        .config;
     });
   }
 
@@ -269,7 +271,11 @@ export class JetStreamAdmin {
         const nc = await this.nc(targetId);
         const res = await jsApi<{ purged: number }>(nc, `STREAM.PURGE.${name}`, body);
         const now = await jsApi<RawStreamInfo>(nc, `STREAM.INFO.${name}`);
-        return { purge: { all: Object.keys(body).length === 0, ...body }, purged: res.purged, ...summary(now.state) };
+        return {
+          purge: { all: Object.keys(body).length === 0, ...body },
+          purged: res.purged,
+          ...summary(now.state),
+        };
       },
     };
   }
@@ -307,7 +313,8 @@ export class JetStreamAdmin {
   ): Promise<Change> {
     const cfg = withConsumerName(config, name);
     await this.requireStream(targetId, stream);
-    if (await this.consumerInfo(targetId, stream, name)) throw new AlreadyExists('Consumer', `${stream}/${name}`);
+    if (await this.consumerInfo(targetId, stream, name))
+      throw new AlreadyExists('Consumer', `${stream}/${name}`);
     const caps = await this.capabilities(targetId);
     const warnings: string[] = [];
     if (cfg.filter_subjects && !caps.v210) {

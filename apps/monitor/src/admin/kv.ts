@@ -1,7 +1,7 @@
 import { Kvm, type KvEntry as NatsKvEntry } from '@nats-io/kv';
 import type { KvBucketConfig, KvBucketSummary, KvEntry, StreamConfig } from '@tern/contracts';
 import { jsApi } from '../nats/api.js';
-import { BadChange, type Change, NotFoundObject, AlreadyExists } from './change.js';
+import { AlreadyExists, BadChange, type Change, NotFoundObject } from './change.js';
 import type { JetStreamAdmin } from './jetstream.js';
 
 const NS_PER_MS = 1_000_000;
@@ -124,7 +124,8 @@ export class KvAdmin {
   // ---------------------------------------------------------------- bucket changes
 
   async planCreate(targetId: string, bucket: string, config: KvBucketConfig): Promise<Change> {
-    if (config.bucket !== bucket) throw new BadChange(`config.bucket "${config.bucket}" must equal "${bucket}"`);
+    if (config.bucket !== bucket)
+      throw new BadChange(`config.bucket "${config.bucket}" must equal "${bucket}"`);
     if (await this.bucketConfig(targetId, bucket)) throw new AlreadyExists('KV bucket', bucket);
     return {
       action: 'kv.create',
@@ -157,7 +158,8 @@ export class KvAdmin {
     config: KvBucketConfig,
     mode: 'merge' | 'replace' = 'merge',
   ): Promise<Change> {
-    if (config.bucket !== bucket) throw new BadChange(`config.bucket "${config.bucket}" must equal "${bucket}"`);
+    if (config.bucket !== bucket)
+      throw new BadChange(`config.bucket "${config.bucket}" must equal "${bucket}"`);
     const stream = await this.#requireBucket(targetId, bucket);
     const before = kvConfigOf(stream);
     const proposed = mode === 'merge' ? { ...before, ...config } : config;
@@ -219,7 +221,9 @@ export class KvAdmin {
       objectType: 'kv-key',
       objectId: `${bucket}/${key}`,
       targetId,
-      before: current ? { value: current.value, encoding: current.encoding, revision: current.revision } : null,
+      before: current
+        ? { value: current.value, encoding: current.encoding, revision: current.revision }
+        : null,
       after: { value, encoding },
       destructive: false,
       warnings: [],
@@ -241,7 +245,9 @@ export class KvAdmin {
       objectType: 'kv-key',
       objectId: `${bucket}/${key}`,
       targetId,
-      before: current ? { value: current.value, encoding: current.encoding, revision: current.revision } : null,
+      before: current
+        ? { value: current.value, encoding: current.encoding, revision: current.revision }
+        : null,
       after: null,
       destructive: true,
       confirmText: key,

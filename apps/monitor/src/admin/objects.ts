@@ -49,7 +49,11 @@ export class ObjectsAdmin {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  async download(targetId: string, bucket: string, name: string): Promise<{ data: Uint8Array; size: number }> {
+  async download(
+    targetId: string,
+    bucket: string,
+    name: string,
+  ): Promise<{ data: Uint8Array; size: number }> {
     const os = await this.#store(targetId, bucket);
     const info = await os.info(name);
     if (!info || info.deleted) throw new NotFoundObject('Object', `${bucket}/${name}`);
@@ -70,7 +74,13 @@ export class ObjectsAdmin {
       objectType: 'object',
       objectId: `${bucket}/${name}`,
       targetId,
-      before: { name: info.name, size: info.size, chunks: info.chunks, digest: info.digest, mtime: info.mtime },
+      before: {
+        name: info.name,
+        size: info.size,
+        chunks: info.chunks,
+        digest: info.digest,
+        mtime: info.mtime,
+      },
       after: null,
       destructive: true,
       confirmText: name,
@@ -90,7 +100,12 @@ export class ObjectsAdmin {
       objectType: 'object-store',
       objectId: bucket,
       targetId,
-      before: { bucket, description: info.config.description ?? null, storage: info.config.storage, bytes: info.state.bytes },
+      before: {
+        bucket,
+        description: info.config.description ?? null,
+        storage: info.config.storage,
+        bytes: info.state.bytes,
+      },
       after: null,
       destructive: true,
       warnings: ['Every object in the store is deleted and cannot be restored.'],

@@ -1,8 +1,8 @@
+import createError from '@fastify/error';
 import type { AuditRecord, ConsumerConfig, KvBucketConfig, StreamConfig } from '@tern/contracts';
 import { type Change, UnsupportedByServer } from './change.js';
 import type { JetStreamAdmin } from './jetstream.js';
 import type { KvAdmin } from './kv.js';
-import createError from '@fastify/error';
 
 export const NotRollbackable = createError('NOT_ROLLBACKABLE', 'Record %s cannot be rolled back: %s', 409);
 
@@ -10,11 +10,7 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Plans the change that restores a record's before-state, through the same planners as any change. */
-export async function planRollback(
-  record: AuditRecord,
-  js: JetStreamAdmin,
-  kv: KvAdmin,
-): Promise<Change> {
+export async function planRollback(record: AuditRecord, js: JetStreamAdmin, kv: KvAdmin): Promise<Change> {
   const refuse = (why: string): never => {
     throw new NotRollbackable(record.id, why);
   };
@@ -65,6 +61,8 @@ export async function planRollback(
     case 'stream:stream.purge':
       return refuse('purged messages cannot be restored');
     default:
-      throw new UnsupportedByServer(`Rolling back "${record.action}" on a ${record.objectType} is not supported`);
+      throw new UnsupportedByServer(
+        `Rolling back "${record.action}" on a ${record.objectType} is not supported`,
+      );
   }
 }

@@ -12,18 +12,23 @@ export interface JsServer {
   kind: 'nats-server' | 'tern';
   natsUrl: string;
   monitorUrl: string;
+  /** Set when the server requires a user and password. */
+  credentials?: { user: string; pass: string };
   stop(): Promise<void>;
 }
 
-/** `nats-server -js -sd <tmp>` on free loopback ports; resolves once /healthz answers. */
-export async function startJsNatsServer(): Promise<JsServer> {
+/** `nats-server -js -sd <tmp>` on free loopback ports (optionally with a user); resolves once /healthz answers. */
+export async function startJsNatsServer(credentials?: { user: string; pass: string }): Promise<JsServer> {
   const dir = await mkdtemp(join(tmpdir(), 'tern-js-'));
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const httpPort = await freePort();
     const child = spawn(
       '/usr/sbin/nats-server',
-      ['-js', '-sd', dir, '-a', '127.0.0.1', '-p', String(port), '-m', String(httpPort)],
+      [
+        ...['-js', '-sd', dir, '-a', '127.0.0.1', '-p', String(port), '-m', String(httpPort)],
+        ...(credentials ? ['--user', credentials.user, '--pass', credentials.pass] : []),
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let log = '';
@@ -37,6 +42,7 @@ export async function startJsNatsServer(): Promise<JsServer> {
         kind: 'nats-server',
         natsUrl: `nats://127.0.0.1:${port}`,
         monitorUrl,
+        ...(credentials ? { credentials } : {}),
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
           await exited;

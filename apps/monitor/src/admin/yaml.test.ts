@@ -64,7 +64,10 @@ test('hand-written YAML: plain scalars, comments, sequences at key indentation, 
 });
 
 test('YAML errors name the line', () => {
-  assert.throws(() => parseYaml('a: 1\n   b: 2'), (e: unknown) => e instanceof YamlError && e.line === 2);
+  assert.throws(
+    () => parseYaml('a: 1\n   b: 2'),
+    (e: unknown) => e instanceof YamlError && e.line === 2,
+  );
   assert.throws(() => parseYaml('a: &anchor 1'), YamlError);
   assert.throws(() => parseYaml('a: 1\na: 2'), /duplicate key/);
 });

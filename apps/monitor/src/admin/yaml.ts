@@ -137,7 +137,8 @@ function splitKey(text: string, no: number): [string, string] | undefined {
 export function parseYaml(text: string): unknown {
   const lines: Line[] = [];
   text.split(/\r?\n/).forEach((raw, i) => {
-    if (/\t/.test(raw.match(/^\s*/)?.[0] ?? '')) throw new YamlError('tabs are not allowed in indentation', i + 1);
+    if (/\t/.test(raw.match(/^\s*/)?.[0] ?? ''))
+      throw new YamlError('tabs are not allowed in indentation', i + 1);
     const stripped = stripComment(raw).replace(/\s+$/, '');
     if (stripped.trim() === '' || stripped === '---' || stripped === '...') return;
     const indent = stripped.length - stripped.trimStart().length;

@@ -1,8 +1,8 @@
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { AdvisoryStatus } from '@tern/contracts';
 import type { PrismaClient } from '@tern/db';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { type KnownConfigs, type Snapshot, sameConfig } from '../admin/cache.js';
 import type { AuditEntry, AuditLog } from '../audit/log.js';
-import type { KnownConfigs } from '../admin/cache.js';
 import { MONITOR_CLIENT_NAME, type NatsPool } from '../nats/pool.js';
 
 /** The JetStream API audit advisory (io.nats.jetstream.advisory.v1.api_audit). */
@@ -25,14 +25,20 @@ interface Described {
 }
 
 /** Maps a `$JS.API.*` subject to the change it makes (reads give null). */
-export function describeApiSubject(subject: string, response: Record<string, unknown> | null): Described | null {
+export function describeApiSubject(
+  subject: string,
+  response: Record<string, unknown> | null,
+): Described | null {
   const t = subject.split('.');
   if (t[0] !== '$JS' || t[1] !== 'API') return null;
   const [kind, op, a, b] = [t[2], t[3], t[4], t[5]];
   if (kind === 'STREAM' && a) {
-    if (op === 'CREATE') return { action: 'stream.create', objectType: 'stream', objectId: a, kind: 'stream' };
-    if (op === 'UPDATE') return { action: 'stream.update', objectType: 'stream', objectId: a, kind: 'stream' };
-    if (op === 'DELETE') return { action: 'stream.delete', objectType: 'stream', objectId: a, kind: 'stream' };
+    if (op === 'CREATE')
+      return { action: 'stream.create', objectType: 'stream', objectId: a, kind: 'stream' };
+    if (op === 'UPDATE')
+      return { action: 'stream.update', objectType: 'stream', objectId: a, kind: 'stream' };
+    if (op === 'DELETE')
+      return { action: 'stream.delete', objectType: 'stream', objectId: a, kind: 'stream' };
     if (op === 'PURGE') return { action: 'stream.purge', objectType: 'stream', objectId: a, kind: 'stream' };
   }
   if (kind === 'STREAM' && op === 'MSG' && a === 'DELETE' && b) {
@@ -42,10 +48,20 @@ export function describeApiSubject(subject: string, response: Record<string, unk
     const name = typeof response?.name === 'string' ? response.name : undefined;
     if (op === 'CREATE' && a) {
       const consumer = b ?? name ?? '?';
-      return { action: 'consumer.create', objectType: 'consumer', objectId: `${a}/${consumer}`, kind: 'consumer' };
+      return {
+        action: 'consumer.create',
+        objectType: 'consumer',
+        objectId: `${a}/${consumer}`,
+        kind: 'consumer',
+      };
     }
     if (op === 'DURABLE' && a === 'CREATE' && b && t[6]) {
-      return { action: 'consumer.create', objectType: 'consumer', objectId: `${b}/${t[6]}`, kind: 'consumer' };
+      return {
+        action: 'consumer.create',
+        objectType: 'consumer',
+        objectId: `${b}/${t[6]}`,
+        kind: 'consumer',
+      };
     }
     if (op === 'DELETE' && a && b) {
       return { action: 'consumer.delete', objectType: 'consumer', objectId: `${a}/${b}`, kind: 'consumer' };
@@ -94,7 +110,8 @@ export class AdvisoryListener {
     private readonly pool: NatsPool,
     private readonly audit: AuditLog,
     private readonly known: KnownConfigs,
-    private readonly loadKnown: (targetId: string) => Promise<void>,
+    /** Lists the target's streams and durable consumers (refreshing the cache) as a snapshot. */
+    private readonly loadKnown: (targetId: string) => Promise<Snapshot>,
     private readonly syncIntervalMs = 5000,
   ) {}
 
@@ -117,17 +134,25 @@ export class AdvisoryListener {
     const targets = await this.prisma.target.findMany({ select: { id: true, natsUrls: true } });
     const wanted = new Set(targets.filter((t) => t.natsUrls.length > 0).map((t) => t.id));
     for (const id of [...this.#watches.keys()]) {
-      if (!wanted.has(id)) await this.#unwatch(id);
+      if (!wanted.has(id)) {
+        await this.#unwatch(id);
+        await this.known.drop(id);
+      }
     }
     for (const id of wanted) {
       const w = this.#watches.get(id);
-      if (!w || !w.connected) await this.#watch(id);
+      if (!w?.connected) await this.#watch(id);
     }
   }
 
   status(targetId: string): AdvisoryStatus {
     const w = this.#watches.get(targetId);
-    return { targetId, connected: w?.connected ?? false, error: w?.error ?? null, recorded: w?.recorded ?? 0 };
+    return {
+      targetId,
+      connected: w?.connected ?? false,
+      error: w?.error ?? null,
+      recorded: w?.recorded ?? 0,
+    };
   }
 
   async #watch(targetId: string): Promise<void> {
@@ -148,9 +173,7 @@ export class AdvisoryListener {
       for (const s of w.subs) s.unsubscribe();
       w.subs = [];
       const onMsg = (subject: string, data: Uint8Array) => {
-        w.queue = w.queue
-          .then(() => this.#handle(targetId, w, subject, data))
-          .catch(() => {});
+        w.queue = w.queue.then(() => this.#handle(targetId, w, subject, data)).catch(() => {});
       };
       for (const subject of [
         '$JS.EVENT.ADVISORY.API',
@@ -160,10 +183,13 @@ export class AdvisoryListener {
         '$JS.EVENT.ADVISORY.CONSUMER.CREATED.>',
         '$JS.EVENT.ADVISORY.CONSUMER.DELETED.>',
       ]) {
-        w.subs.push(nc.subscribe(subject, { callback: (err, msg) => {
+        w.subs.push(
+          nc.subscribe(subject, {
+            callback: (err, msg) => {
               if (!err) onMsg(msg.subject, msg.data);
             },
-          }));
+          }),
+        );
       }
       await nc.flush();
       w.connected = true;
@@ -171,12 +197,49 @@ export class AdvisoryListener {
       void nc.closed().then(() => {
         w.connected = false;
       });
-      // Seed the before-state cache with what exists now.
-      await this.loadKnown(targetId).catch(() => {});
+      // Seed the before-state cache with what exists now, and record what changed while we were away.
+      await this.#reconcile(targetId).catch(() => {});
     } catch (err) {
       w.connected = false;
       w.error = (err as Error).message;
     }
+  }
+
+  /**
+   * Compares the stored snapshot (from when the monitor last listened) with the live configs and records
+   * every difference as an outside change by an unknown actor; then stores the live snapshot.
+   */
+  async #reconcile(targetId: string): Promise<void> {
+    const stored = await this.known.loadPersisted(targetId);
+    const live = await this.loadKnown(targetId);
+    if (stored.complete) {
+      const keys = [...new Set([...stored.snapshot.keys(), ...live.keys()])].sort();
+      for (const key of keys) {
+        const before = stored.snapshot.get(key) ?? null;
+        const after = live.get(key) ?? null;
+        if (sameConfig(before, after)) continue;
+        const [kind, ...rest] = key.split(':');
+        const objectType = kind === 'consumer' ? 'consumer' : 'stream';
+        const op = before === null ? 'create' : after === null ? 'delete' : 'update';
+        await this.audit.append({
+          actor: 'unknown (changed while the monitor was not listening)',
+          role: null,
+          sourceIp: null,
+          requestId: null,
+          source: 'external',
+          action: `${objectType}.${op}`,
+          objectType,
+          objectId: rest.join(':'),
+          targetId,
+          before,
+          after,
+          result: 'ok',
+        });
+        const w = this.#watches.get(targetId);
+        if (w) w.recorded++;
+      }
+    }
+    await this.known.replaceAll(targetId, live);
   }
 
   async #unwatch(targetId: string): Promise<void> {
@@ -216,8 +279,10 @@ export class AdvisoryListener {
     const kind = consumer ? 'consumer' : 'stream';
     const id = consumer ? `${stream}/${consumer}` : stream;
     const key = `${kind}:${id}`;
-    // The cache itself is refreshed from the API audit advisory, which carries the new config.
+    // The cache itself is refreshed from the API audit advisory, which carries the new config; a
+    // delete may have none (an ephemeral consumer timing out), so it is applied right away.
     if (!w.pendingBefore.has(key)) w.pendingBefore.set(key, this.known.get(targetId, kind, id));
+    if (t[4] === 'DELETED') this.known.set(targetId, kind, id, null);
   }
 
   async #handleApiAudit(targetId: string, w: Watch, adv: ApiAudit): Promise<void> {
@@ -251,7 +316,11 @@ export class AdvisoryListener {
       } else if (described.action === 'consumer.pause') {
         after = response;
       }
-      if (described.action !== 'stream.purge' && described.action !== 'stream.msg-delete' && described.action !== 'consumer.pause') {
+      if (
+        described.action !== 'stream.purge' &&
+        described.action !== 'stream.msg-delete' &&
+        described.action !== 'consumer.pause'
+      ) {
         this.known.set(targetId, described.kind, described.objectId, after);
       }
     }

@@ -47,9 +47,7 @@ export class AuditLog {
    * neither is. Returns the change's value. A null entry records nothing (the change was a no-op).
    */
   write<T>(
-    change: (
-      tx: Tx,
-    ) => Promise<{ value: T; entry: AuditEntry | null; onInsert?: (id: bigint) => void }>,
+    change: (tx: Tx) => Promise<{ value: T; entry: AuditEntry | null; onInsert?: (id: bigint) => void }>,
   ): Promise<T> {
     const run = this.#queue.then(() =>
       this.#prisma.$transaction(async (tx) => {
@@ -69,7 +67,11 @@ export class AuditLog {
   /** Appends one record; returns its id. */
   async append(entry: AuditEntry): Promise<string> {
     let id = '';
-    await this.write(async () => ({ value: undefined, entry, onInsert: (rid: bigint) => (id = rid.toString()) }));
+    await this.write(async () => ({
+      value: undefined,
+      entry,
+      onInsert: (rid: bigint) => (id = rid.toString()),
+    }));
     return id;
   }
 
@@ -235,15 +237,22 @@ const ANCHOR_KEY = 'audit.anchorHash';
 function whereOf(query: Omit<AuditSearchQuery, 'limit' | 'before'>): Prisma.AuditRecordWhereInput {
   const time =
     query.from || query.to
-      ? { time: { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lte: new Date(query.to) } : {}) } }
+      ? {
+          time: {
+            ...(query.from ? { gte: new Date(query.from) } : {}),
+            ...(query.to ? { lte: new Date(query.to) } : {}),
+          },
+        }
       : {};
+  const and: Prisma.AuditRecordWhereInput[] = [];
+  if (query.objectId) and.push({ objectId: query.objectId });
+  if (query.object) and.push({ objectId: { contains: query.object, mode: 'insensitive' } });
   return {
     ...time,
     ...(query.action ? { action: query.action } : {}),
     ...(query.actor ? { actor: query.actor } : {}),
     ...(query.objectType ? { objectType: query.objectType } : {}),
-    ...(query.objectId ? { objectId: query.objectId } : {}),
-    ...(query.object ? { objectId: { contains: query.object, mode: 'insensitive' as const } } : {}),
+    ...(and.length ? { AND: and } : {}),
     ...(query.targetId ? { targetId: query.targetId } : {}),
     ...(query.source ? { source: query.source } : {}),
     ...(query.result ? { result: query.result } : {}),

@@ -458,6 +458,49 @@ for (const server of jsServers) {
       assert.deepEqual([twice.published, twice.duplicates], [0, 5]);
       assert.equal((await jsm.streams.info('EXP3')).state.messages, 5);
     });
+
+    test('long exports read through a temporary consumer that is removed afterwards', async () => {
+      await jsm.streams.add({ name: 'BULK', subjects: ['bulk.>'] });
+      for (let i = 1; i <= 2500; i++) nc.publish(i % 2 ? 'bulk.odd' : 'bulk.even', enc(`b${i}`));
+      await nc.flush();
+      await waitFor(
+        async () => ((await jsm.streams.info('BULK')).state.messages === 2500 ? true : undefined),
+        'stored',
+      );
+      const all = await app.inject({
+        method: 'GET',
+        url: url('/streams/BULK/export'),
+        headers: viewer.headers(),
+      });
+      const seqs = all.body
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as MessageExportRecord).seq);
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: 2500 }, (_, i) => i + 1),
+      );
+      const even = await app.inject({
+        method: 'GET',
+        url: `${url('/streams/BULK/export')}?subject=bulk.even&fromSeq=2&toSeq=2401`,
+        headers: viewer.headers(),
+      });
+      const evens = even.body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as MessageExportRecord);
+      assert.equal(evens.length, 1200);
+      assert.ok(
+        evens.every(
+          (r, i) => r.seq === (i + 1) * 2 && Buffer.from(r.payload, 'base64').toString() === `b${r.seq}`,
+        ),
+      );
+      const left = await waitFor(
+        async () => ((await jsm.streams.info('BULK')).state.consumer_count === 0 ? true : undefined),
+        'the temporary consumers to be deleted',
+      );
+      assert.equal(left, true);
+    });
   });
 }
 

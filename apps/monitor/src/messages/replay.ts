@@ -1,10 +1,5 @@
-import type {
-  MessageHeader,
-  ReplayJob,
-  ReplayPreviewResponse,
-  ReplayRequest,
-  ReplayStatus,
-} from '@tern/contracts';
+import { MsgHdrsImpl, headers as natsHeaders } from '@nats-io/transport-node';
+import type { ReplayJob, ReplayPreviewResponse, ReplayRequest, ReplayStatus } from '@tern/contracts';
 import type { PrismaClient } from '@tern/db';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuditActor, AuditLog } from '../audit/log.js';
@@ -12,14 +7,15 @@ import { countRange, resolveRange, scan } from './browse.js';
 import { InvalidRange, InvalidSubject, ReplayJobNotFound, ReplayStateConflict } from './errors.js';
 import { JsApi } from './jsapi.js';
 import type { NatsPool } from './nats.js';
-import { parseHeaderBlock, payloadKind, payloadPreview } from './payload.js';
+import { payloadKind, payloadPreview } from './payload.js';
+import { readRange } from './reader.js';
 import { isValidFilter, remapProblem, remapSubject } from './subjects.js';
-import { MSG_ID, toMsgHdrs } from './transfer.js';
+import { MSG_ID } from './transfer.js';
 
 type JobRow = NonNullable<Awaited<ReturnType<PrismaClient['replayJob']['findUnique']>>>;
 
 /** Progress is flushed to NATS and saved this often (whichever comes first). */
-const PERSIST_EVERY_MSGS = 2000;
+const PERSIST_EVERY_MSGS = 5000;
 const PERSIST_EVERY_MS = 250;
 /** At original pace, one gap never waits longer than this. */
 const MAX_PACE_GAP_MS = 60_000;
@@ -226,8 +222,9 @@ export class ReplayRunner {
       let prevTime: number | undefined;
       let lastSave = Date.now();
       let sinceSave = 0;
+      let saving: Promise<unknown> = Promise.resolve();
       run.samples.push({ t: Date.now(), done });
-      for await (const m of scan(
+      for await (const m of readRange(
         js,
         job.stream,
         cursor + 1,
@@ -253,20 +250,33 @@ export class ReplayRunner {
           if (run.stopping) break;
         }
         if (!job.dryRun) {
-          let hdrs: MessageHeader[] = parseHeaderBlock(m.hdrs);
-          if (job.addMsgId) hdrs = [...hdrs.filter(([k]) => k !== MSG_ID), [MSG_ID, replayMsgId(id, m.seq)]];
-          const subject = remapSubject(m.subject, job.remapFrom, job.remapTo);
-          const headers = toMsgHdrs(hdrs);
+          // Stored headers came from the server, so they are decoded as they are, not re-validated.
+          const headers =
+            m.hdrs && m.hdrs.length > 0
+              ? MsgHdrsImpl.decode(m.hdrs)
+              : job.addMsgId
+                ? natsHeaders()
+                : undefined;
+          if (job.addMsgId) headers?.set(MSG_ID, replayMsgId(id, m.seq));
+          const subject = job.remapFrom ? remapSubject(m.subject, job.remapFrom, job.remapTo) : m.subject;
           nc.publish(subject, m.data, headers ? { headers } : undefined);
         }
         cursor = m.seq;
         done++;
         sinceSave++;
-        if (sinceSave >= PERSIST_EVERY_MSGS || Date.now() - lastSave >= PERSIST_EVERY_MS) {
-          // The cursor is saved only once the broker has everything before it: a restart may repeat
-          // (deduplicated by Nats-Msg-Id) but never skip.
-          if (!job.dryRun) await nc.flush();
-          await save();
+        const checkClock = wait > 0 || (sinceSave & 63) === 0;
+        if (sinceSave >= PERSIST_EVERY_MSGS || (checkClock && Date.now() - lastSave >= PERSIST_EVERY_MS)) {
+          // The cursor is saved only once the broker has everything before it (flush), so a restart may
+          // repeat (deduplicated by Nats-Msg-Id) but never skip. Saving runs beside the loop, one at a time.
+          const snapshot = { cursor, done };
+          await saving;
+          saving = (job.dryRun ? Promise.resolve() : nc.flush()).then(() =>
+            this.prisma.replayJob.update({
+              where: { id },
+              data: { cursorSeq: BigInt(snapshot.cursor), done: snapshot.done },
+            }),
+          );
+          saving.catch(() => {});
           lastSave = Date.now();
           sinceSave = 0;
           run.samples.push({ t: lastSave, done });
@@ -275,6 +285,7 @@ export class ReplayRunner {
           }
         }
       }
+      await saving;
       if (!job.dryRun) await nc.flush();
       if (run.stopping) {
         await save();

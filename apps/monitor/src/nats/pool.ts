@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { TargetCredentials } from '@tern/contracts';
 import type { PrismaClient } from '@tern/db';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { SecretBox } from '../crypto.js';
 import { TargetNotFound } from '../errors.js';
 import { NoNatsUrl, TargetNatsUnreachable } from './errors.js';

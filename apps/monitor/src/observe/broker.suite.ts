@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type ServerHandle, startServer } from '@tern/broker';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type ServerHandle, startServer } from '@tern/broker';
 import type {
   ConnectionsResponse,
   OverviewResponse,
@@ -15,8 +15,9 @@ import type {
 } from '@tern/contracts';
 import type { FastifyInstance } from 'fastify';
 import { Scraper } from '../scrape/scraper.js';
-import { backends, type Client, login, type TestDatabase, testApp } from '../test-support/app.js';
+import { type Client, login, type TestDatabase, testApp } from '../test-support/app.js';
 import { waitFor } from '../test-support/nats.js';
+import { sharedDatabase } from '../test-support/shared-db.js';
 
 // The same user-visible numbers from Tern's own broker (which has no /jsz or /accstatz: those are
 // skipped as unsupported, not reported as failures).
@@ -40,7 +41,7 @@ describe("observability of Tern's broker", () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tern-broker-obs-'));
     broker = await startServer({ host: '127.0.0.1', port: -1, httpPort: -1, jetstream: true, storeDir: dir });
-    tdb = await backends[0]!.open();
+    tdb = await sharedDatabase();
     const scraper = new Scraper({ intervalMs: 250, timeoutMs: 2000 });
     ({ app } = await testApp(tdb.db, { scraper }));
     scraper.start();
@@ -72,7 +73,6 @@ describe("observability of Tern's broker", () => {
     await nc?.close().catch(() => undefined);
     await worker?.close().catch(() => undefined);
     await app?.close();
-    await tdb?.dispose();
     await broker?.close();
     await rm(dir, { recursive: true, force: true });
   });

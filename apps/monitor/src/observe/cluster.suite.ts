@@ -15,8 +15,9 @@ import type {
 } from '@tern/contracts';
 import type { FastifyInstance } from 'fastify';
 import { Scraper } from '../scrape/scraper.js';
-import { backends, type Client, login, type TestDatabase, testApp } from '../test-support/app.js';
+import { type Client, login, type TestDatabase, testApp } from '../test-support/app.js';
 import { freePort, freePortPair, startNatsServer, type TestNats, waitFor } from '../test-support/nats.js';
+import { sharedDatabase } from '../test-support/shared-db.js';
 
 // Monitoring port = client port + OFFSET on every node, so discovery can derive the peers' URLs.
 const OFFSET = 1000;
@@ -75,7 +76,7 @@ describe('observability of a 3-node nats-server cluster with JetStream', () => {
       ),
     );
     nodes.push(...started);
-    tdb = await backends[0]!.open();
+    tdb = await sharedDatabase();
     const scraper = new Scraper({ intervalMs: 300, timeoutMs: 2000, discoveryEveryMs: 500 });
     ({ app } = await testApp(tdb.db, { scraper }));
     scraper.start();
@@ -125,7 +126,6 @@ describe('observability of a 3-node nats-server cluster with JetStream', () => {
     await nc?.close().catch(() => undefined);
     await nc2?.close().catch(() => undefined);
     await app?.close();
-    await tdb?.dispose();
     await Promise.all(nodes.map((n) => n.stop()));
     await rm(dir, { recursive: true, force: true });
   });
@@ -135,18 +135,12 @@ describe('observability of a 3-node nats-server cluster with JetStream', () => {
       const d = await get<ServerDetailResponse>(`/api/servers/${target.id}`);
       return d.servers.length === 3 && d.servers.every((s) => s.status === 'up') ? d : undefined;
     }, 'the two peers to be discovered and scraped');
-    assert.deepEqual(
-      detail.servers.map((s) => [s.serverName, s.discovered, s.clusterName]).sort(),
-      [
-        ['n1', false, 'tern-test'],
-        ['n2', true, 'tern-test'],
-        ['n3', true, 'tern-test'],
-      ],
-    );
-    assert.deepEqual(
-      detail.servers.map((s) => s.monitorUrl).sort(),
-      nodes.map((n) => n.monitorUrl).sort(),
-    );
+    assert.deepEqual(detail.servers.map((s) => [s.serverName, s.discovered, s.clusterName]).sort(), [
+      ['n1', false, 'tern-test'],
+      ['n2', true, 'tern-test'],
+      ['n3', true, 'tern-test'],
+    ]);
+    assert.deepEqual(detail.servers.map((s) => s.monitorUrl).sort(), nodes.map((n) => n.monitorUrl).sort());
     assert.ok(detail.servers.every((s) => s.routes.length === 2));
 
     const topo = await get<TopologyResponse>('/api/topology');
@@ -166,7 +160,7 @@ describe('observability of a 3-node nats-server cluster with JetStream', () => {
     assert.ok(['n1', 'n2', 'n3'].includes(streams.streams[0]!.leader!));
     const consumers = await waitFor(async () => {
       const c = await get<ConsumersResponse>(`/api/consumers?target=${target.id}`);
-      return c.total === 1 ? c : undefined;
+      return c.total === 1 && c.consumers[0]?.numPending === EVENTS ? c : undefined;
     }, 'the replicated consumer');
     assert.equal(consumers.consumers[0]?.name, 'lagging');
     assert.equal(consumers.consumers[0]?.numPending, EVENTS);
@@ -183,7 +177,9 @@ describe('observability of a 3-node nats-server cluster with JetStream', () => {
     }, 'cluster throughput');
     const t = o.targets.find((x) => x.targetId === target.id)!;
     assert.equal(t.clusterName, 'tern-test');
-    assert.equal(t.health, 'ok');
+    // /healthz of a JetStream node is briefly unhealthy while a replica catches up: degraded, never down.
+    assert.ok(['ok', 'degraded'].includes(t.health), t.health);
+    assert.equal(t.serversUp, 3);
     assert.equal(t.streams, 1);
     assert.equal(t.consumers, 1);
     assert.ok(t.connections >= 2);

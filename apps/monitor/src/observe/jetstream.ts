@@ -205,3 +205,19 @@ export function compareNullable(
   if (an || bn) return an === bn ? 0 : an ? 1 : -1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+const summaries = new WeakMap<Observatory, { generation: number; value: ConsumerSummary[] }>();
+
+/** Every consumer's API view, computed once per observatory generation. */
+export function allConsumerSummaries(obs: Observatory): ConsumerSummary[] {
+  let c = summaries.get(obs);
+  if (c?.generation !== obs.generation) {
+    const lags = lagsByConsumer(obs);
+    c = {
+      generation: obs.generation,
+      value: collectJetStream(obs).consumers.map((r) => toConsumerSummary(r, lags)),
+    };
+    summaries.set(obs, c);
+  }
+  return c.value;
+}

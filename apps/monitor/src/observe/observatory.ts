@@ -52,14 +52,18 @@ export class Observatory {
   readonly #conns = new Map<string, RateTrack>();
   readonly #subs = new Map<string, RateTrack>();
   #timers: NodeJS.Timeout[] = [];
+  /** Bumped whenever the scraped state or the store changes; views cache their work per generation. */
+  generation = 0;
   readonly #onSample = (s: VarzSample) => this.ingest(s);
   readonly #onStatus = (s: EndpointState) => {
+    this.generation++;
     const status: LiveStatusEvent = { targetId: s.target.id, monitorUrl: s.monitorUrl, status: s.status };
     if (s.error !== undefined) status.error = s.error;
     this.hub.publish([{ type: 'status', status }]);
   };
 
   readonly #onRemoved = (targetId: string) => {
+    this.generation++;
     this.forgetTarget(targetId);
     void this.store.deleteTarget(targetId).catch((err: unknown) => this.#opts.onError?.(err));
   };
@@ -103,6 +107,7 @@ export class Observatory {
 
   /** Records one scrape (the scraper's `sample` event). */
   ingest(s: VarzSample): SeriesSample[] {
+    this.generation++;
     const t = s.time.getTime();
     const observations = extractObservations(s.snapshot);
     const added = this.store.ingestServer(s.targetId, s.varz.server_id, t, observations);
@@ -114,6 +119,7 @@ export class Observatory {
 
   /** Records the `server:*` sums of every target and of all targets (`target=*`) at `now`. */
   aggregate(now = Date.now()): SeriesSample[] {
+    this.generation++;
     const global = new Map<string, number>();
     const added: SeriesSample[] = [];
     for (const targetId of this.scraper.targetIds()) {

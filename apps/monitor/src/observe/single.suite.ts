@@ -21,8 +21,9 @@ import type {
 import type { FastifyInstance } from 'fastify';
 import { createObservatory, OBSERVABILITY_DEFAULTS } from '../routes/observability.js';
 import { Scraper } from '../scrape/scraper.js';
-import { backends, type Client, login, type TestDatabase, testApp } from '../test-support/app.js';
+import { type Client, login, type TestDatabase, testApp } from '../test-support/app.js';
 import { startNatsServer, type TestNats, waitFor } from '../test-support/nats.js';
+import { sharedDatabase } from '../test-support/shared-db.js';
 import type { Observatory } from './observatory.js';
 
 // One nats-server with JetStream, real traffic from the official clients, a consumer left idle (its
@@ -52,7 +53,7 @@ describe('observability of a single nats-server with JetStream', () => {
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tern-obs-'));
     nats = await startNatsServer({ args: ['-js', '-sd', dir] });
-    tdb = await backends[0]!.open();
+    tdb = await sharedDatabase();
     scraper = new Scraper({ intervalMs: 250, timeoutMs: 2000 });
     obs = createObservatory(scraper, tdb.db.prisma, OBSERVABILITY_DEFAULTS);
     ({ app } = await testApp(tdb.db, { scraper, observability: { observatory: obs } }));
@@ -99,7 +100,6 @@ describe('observability of a single nats-server with JetStream', () => {
     await nc?.close();
     await sub?.close();
     await app?.close();
-    await tdb?.dispose();
     await nats?.stop();
     await rm(dir, { recursive: true, force: true });
   });
@@ -153,7 +153,10 @@ describe('observability of a single nats-server with JetStream', () => {
 
     const detail = await get<StreamDetailResponse>(`/api/streams/${target.id}/%24G/ORDERS`);
     assert.equal(detail.stream.messages, ORDERS);
-    assert.deepEqual(detail.consumers.map((c) => c.name), ['idle', 'slow']);
+    assert.deepEqual(
+      detail.consumers.map((c) => c.name),
+      ['idle', 'slow'],
+    );
     assert.ok(detail.series.find((x) => x.metric === 'messages')!.points.some((p) => p.v === ORDERS));
     const cd = await get<ConsumerDetailResponse>(`/api/consumers/${target.id}/%24G/ORDERS/idle`);
     assert.equal(cd.consumer.numPending, ORDERS);
@@ -291,6 +294,29 @@ describe('observability of a single nats-server with JetStream', () => {
     ac.abort();
     await reader.cancel().catch(() => undefined);
     await waitFor(async () => (obs.hub.size === 0 ? true : undefined), 'the subscription to be released');
+  });
+
+  test('OpenAPI at /docs documents every observability route', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs/json' });
+    assert.equal(res.statusCode, 200);
+    const paths = Object.keys(res.json<{ paths: Record<string, unknown> }>().paths);
+    for (const p of [
+      '/api/overview',
+      '/api/servers/{targetId}',
+      '/api/topology',
+      '/api/connections',
+      '/api/subjects',
+      '/api/accounts',
+      '/api/streams',
+      '/api/streams/{targetId}/{account}/{stream}',
+      '/api/consumers',
+      '/api/consumers/{targetId}/{account}/{stream}/{consumer}',
+      '/api/series',
+      '/api/live',
+      '/metrics',
+    ]) {
+      assert.ok(paths.includes(p), `${p} is documented`);
+    }
   });
 
   test('a stopped server is marked down with the reason', async () => {

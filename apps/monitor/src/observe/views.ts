@@ -28,11 +28,10 @@ import type { EndpointState } from '../scrape/scraper.js';
 import { parseTime } from '../series/extract.js';
 import { ObservedTargetNotFound } from './errors.js';
 import {
+  allConsumerSummaries,
   collectJetStream,
   compareNullable,
-  lagsByConsumer,
   rateOf,
-  toConsumerSummary,
   toStreamSummary,
 } from './jetstream.js';
 import { type Observatory, subscriptionKey } from './observatory.js';
@@ -103,7 +102,6 @@ function groupByTarget(states: readonly EndpointState[]): Map<string, EndpointSt
 export function overview(obs: Observatory): OverviewResponse {
   const states = obs.scraper.states();
   const js = collectJetStream(obs);
-  const lags = lagsByConsumer(obs);
   const targets: TargetOverview[] = [];
   const global = new Map<string, number>();
   for (const [targetId, list] of groupByTarget(states)) {
@@ -128,7 +126,7 @@ export function overview(obs: Observatory): OverviewResponse {
     targets.push(t);
   }
   const hasAny = global.size > 0;
-  const consumers = js.consumers.map((c) => toConsumerSummary(c, lags));
+  const consumers = allConsumerSummaries(obs);
   const upStates = states.filter((s) => s.status === 'up');
   return {
     generatedAt: new Date().toISOString(),
@@ -699,13 +697,13 @@ export function consumers(
   q: ConsumersQuery,
 ): { total: number; consumers: ConsumerSummary[] } {
   const search = q.search?.toLowerCase();
-  const lags = lagsByConsumer(obs, q.target);
-  const list = collectJetStream(obs, q.target)
-    .consumers.filter((c) => (!q.account || c.account === q.account) && (!q.stream || c.stream === q.stream))
-    .map((c) => toConsumerSummary(c, lags))
-    .filter(
-      (c) => !search || c.name.toLowerCase().includes(search) || c.stream.toLowerCase().includes(search),
-    );
+  const list = allConsumerSummaries(obs).filter(
+    (c) =>
+      (!q.target || c.targetId === q.target) &&
+      (!q.account || c.account === q.account) &&
+      (!q.stream || c.stream === q.stream) &&
+      (!search || c.name.toLowerCase().includes(search) || c.stream.toLowerCase().includes(search)),
+  );
   const sort = q.sort ?? 'lag';
   const dir = (q.order ?? (sort === 'name' ? 'asc' : 'desc')) === 'asc' ? 1 : -1;
   const key = CONSUMER_SORT[sort]!;

@@ -1,5 +1,5 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import createError from '@fastify/error';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   AuditExportQuery,
   AuditPruneResponse,
@@ -10,14 +10,14 @@ import {
   RollbackPreview,
   RollbackResult,
 } from '@tern/contracts';
-import type { AuditLog } from '../audit/log.js';
 import { applyChange, preview } from '../admin/change.js';
 import type { JetStreamAdmin } from '../admin/jetstream.js';
 import type { KvAdmin } from '../admin/kv.js';
 import { planRollback } from '../admin/rollback.js';
+import type { AuditLog } from '../audit/log.js';
 import { recordFailure } from './admin-change.js';
-import { actorOf } from './targets.js';
 import { errorResponses } from './schemas.js';
+import { actorOf } from './targets.js';
 
 const RecordNotFound = createError('AUDIT_RECORD_NOT_FOUND', 'No audit record with id %s', 404);
 
@@ -49,7 +49,8 @@ const CSV_COLUMNS = [
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break; formulas neutralised for spreadsheets. */
 export function csvField(value: unknown): string {
-  let text = value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  let text =
+    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -116,15 +117,20 @@ export const adminAuditRoutes: FastifyPluginAsyncTypebox<AdminAuditOptions> = as
       const days = await audit.retentionDays();
       if (days === null) return { deleted: 0, oldestRetainedId: null };
       const cutoff = new Date(Date.now() - days * 86_400_000);
-      return audit.prune(cutoff, (deleted) => ({
-        ...actorOf(request),
-        action: 'audit.prune',
-        objectType: 'settings',
-        objectId: 'audit',
-        before: null,
-        after: { retentionDays: days, cutoff: cutoff.toISOString(), deleted },
-        result: 'ok',
-      }));
+      // Recorded only when something went, so a routine prune leaves no trace of its own.
+      return audit.prune(cutoff, (deleted) =>
+        deleted === 0
+          ? null
+          : {
+              ...actorOf(request),
+              action: 'audit.prune',
+              objectType: 'settings',
+              objectId: 'audit',
+              before: null,
+              after: { retentionDays: days, cutoff: cutoff.toISOString(), deleted },
+              result: 'ok',
+            },
+      );
     },
   );
 
@@ -148,7 +154,12 @@ export const adminAuditRoutes: FastifyPluginAsyncTypebox<AdminAuditOptions> = as
     '/api/audit/:id/rollback/preview',
     {
       config: { auth: 'operator' },
-      schema: { tags, params: IdParams, body: ConfirmRequest, response: { 200: RollbackPreview, ...errorResponses } },
+      schema: {
+        tags,
+        params: IdParams,
+        body: ConfirmRequest,
+        response: { 200: RollbackPreview, ...errorResponses },
+      },
     },
     async (request) => {
       const record = await load(request.params.id);
@@ -160,7 +171,12 @@ export const adminAuditRoutes: FastifyPluginAsyncTypebox<AdminAuditOptions> = as
     '/api/audit/:id/rollback/apply',
     {
       config: { auth: 'operator' },
-      schema: { tags, params: IdParams, body: ConfirmRequest, response: { 200: RollbackResult, ...errorResponses } },
+      schema: {
+        tags,
+        params: IdParams,
+        body: ConfirmRequest,
+        response: { 200: RollbackResult, ...errorResponses },
+      },
     },
     async (request) => {
       const record = await load(request.params.id);

@@ -1,10 +1,10 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import { ChangePreview, ChangeResult } from '@tern/contracts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AuditLog } from '../audit/log.js';
 import { applyChange, type Change, preview } from '../admin/change.js';
-import { actorOf } from './targets.js';
+import type { AuditLog } from '../audit/log.js';
 import { errorResponses } from './schemas.js';
+import { actorOf } from './targets.js';
 
 /** What a failed plan is recorded as, when the change could not even be planned (e.g. no such stream). */
 export interface ChangeIdentity {

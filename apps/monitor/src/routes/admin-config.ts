@@ -14,8 +14,8 @@ import type { JetStreamAdmin } from '../admin/jetstream.js';
 import type { KvAdmin } from '../admin/kv.js';
 import type { AuditLog } from '../audit/log.js';
 import { TargetNotFound } from '../errors.js';
-import { actorOf } from './targets.js';
 import { errorResponses } from './schemas.js';
+import { actorOf } from './targets.js';
 
 export interface AdminConfigOptions {
   prisma: PrismaClient;
@@ -46,7 +46,10 @@ export const adminConfigRoutes: FastifyPluginAsyncTypebox<AdminConfigOptions> = 
       const doc = await cac.export(request.params.targetId, name);
       const file = `${name.replace(/[^A-Za-z0-9._-]/g, '_')}-jetstream.${format}`;
       return reply
-        .header('content-type', format === 'yaml' ? 'application/yaml; charset=utf-8' : 'application/json; charset=utf-8')
+        .header(
+          'content-type',
+          format === 'yaml' ? 'application/yaml; charset=utf-8' : 'application/json; charset=utf-8',
+        )
         .header('content-disposition', `attachment; filename="${file}"`)
         .send(formatDocument(doc, format));
     },
@@ -66,7 +69,10 @@ export const adminConfigRoutes: FastifyPluginAsyncTypebox<AdminConfigOptions> = 
     async (request) => {
       const name = await targetName(request.params.targetId);
       const doc = parseDocument(request.body.document, request.body.format);
-      return ConfigAsCode.preview(await cac.plan(request.params.targetId, doc, request.body.prune ?? false), name);
+      return ConfigAsCode.preview(
+        await cac.plan(request.params.targetId, doc, request.body.prune ?? false),
+        name,
+      );
     },
   );
 
@@ -74,7 +80,12 @@ export const adminConfigRoutes: FastifyPluginAsyncTypebox<AdminConfigOptions> = 
     `${BASE}/drift`,
     {
       config: { auth: 'viewer' },
-      schema: { tags, params: AdminTargetParams, body: ConfigImportRequest, response: { 200: DriftReport, ...errorResponses } },
+      schema: {
+        tags,
+        params: AdminTargetParams,
+        body: ConfigImportRequest,
+        response: { 200: DriftReport, ...errorResponses },
+      },
     },
     async (request) => {
       await targetName(request.params.targetId);
@@ -115,7 +126,14 @@ export const adminConfigRoutes: FastifyPluginAsyncTypebox<AdminConfigOptions> = 
           const res = await applyChange(audit, actor, change, undefined, { importedBy: 'config-as-code' });
           results.push({ kind: p.kind, name: p.name, op: p.op, ok: true, error: null, auditId: res.auditId });
         } catch (err) {
-          results.push({ kind: p.kind, name: p.name, op: p.op, ok: false, error: (err as Error).message, auditId: null });
+          results.push({
+            kind: p.kind,
+            name: p.name,
+            op: p.op,
+            ok: false,
+            error: (err as Error).message,
+            auditId: null,
+          });
         }
       }
       return { results, ok: results.every((r) => r.ok) };

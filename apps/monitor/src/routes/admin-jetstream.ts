@@ -15,8 +15,8 @@ import {
   StreamPurgeRequest,
   StreamsListResponse,
 } from '@tern/contracts';
-import type { AuditLog } from '../audit/log.js';
 import type { JetStreamAdmin } from '../admin/jetstream.js';
+import type { AuditLog } from '../audit/log.js';
 import { changeRoutes } from './admin-change.js';
 import { errorResponses } from './schemas.js';
 
@@ -34,12 +34,20 @@ export const adminJetStreamRoutes: FastifyPluginAsyncTypebox<AdminJetStreamOptio
 
   app.get(
     `${BASE}/capabilities`,
-    { schema: { tags, params: AdminTargetParams, response: { 200: JetStreamCapabilities, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        params: AdminTargetParams,
+        response: { 200: JetStreamCapabilities, ...errorResponses },
+      },
+    },
     async (request) => js.capabilities(request.params.targetId),
   );
   app.get(
     `${BASE}/streams`,
-    { schema: { tags, params: AdminTargetParams, response: { 200: StreamsListResponse, ...errorResponses } } },
+    {
+      schema: { tags, params: AdminTargetParams, response: { 200: StreamsListResponse, ...errorResponses } },
+    },
     async (request) => ({ streams: await js.listStreams(request.params.targetId) }),
   );
   app.get(
@@ -53,9 +61,15 @@ export const adminJetStreamRoutes: FastifyPluginAsyncTypebox<AdminJetStreamOptio
   app.get(
     `${BASE}/streams/:stream/consumers`,
     {
-      schema: { tags, params: AdminStreamParams, response: { 200: ConsumersListResponse, ...errorResponses } },
+      schema: {
+        tags,
+        params: AdminStreamParams,
+        response: { 200: ConsumersListResponse, ...errorResponses },
+      },
     },
-    async (request) => ({ consumers: await js.listConsumers(request.params.targetId, request.params.stream) }),
+    async (request) => ({
+      consumers: await js.listConsumers(request.params.targetId, request.params.stream),
+    }),
   );
   app.get(
     `${BASE}/streams/:stream/consumers/:consumer`,

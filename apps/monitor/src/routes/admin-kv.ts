@@ -15,10 +15,10 @@ import {
   ObjectStoresResponse,
   ObjectsResponse,
 } from '@tern/contracts';
-import type { AuditLog } from '../audit/log.js';
 import { NotFoundObject } from '../admin/change.js';
 import type { KvAdmin } from '../admin/kv.js';
 import type { ObjectsAdmin } from '../admin/objects.js';
+import type { AuditLog } from '../audit/log.js';
 import { changeRoutes } from './admin-change.js';
 import { errorResponses } from './schemas.js';
 
@@ -60,7 +60,12 @@ export const adminKvRoutes: FastifyPluginAsyncTypebox<AdminKvOptions> = async (a
       },
     },
     async (request) =>
-      kv.keys(request.params.targetId, request.params.bucket, request.query.filter, request.query.limit ?? 1000),
+      kv.keys(
+        request.params.targetId,
+        request.params.bucket,
+        request.query.filter,
+        request.query.limit ?? 1000,
+      ),
   );
   app.get(
     `${BASE}/kv/:bucket/keys/:key`,
@@ -134,13 +139,21 @@ export const adminKvRoutes: FastifyPluginAsyncTypebox<AdminKvOptions> = async (a
   const otags = ['objects'];
   app.get(
     `${BASE}/objects`,
-    { schema: { tags: otags, params: AdminTargetParams, response: { 200: ObjectStoresResponse, ...errorResponses } } },
+    {
+      schema: {
+        tags: otags,
+        params: AdminTargetParams,
+        response: { 200: ObjectStoresResponse, ...errorResponses },
+      },
+    },
     async (request) => ({ buckets: await objects.listStores(request.params.targetId) }),
   );
   app.get(
     `${BASE}/objects/:bucket`,
     { schema: { tags: otags, params: BucketParams, response: { 200: ObjectsResponse, ...errorResponses } } },
-    async (request) => ({ objects: await objects.listObjects(request.params.targetId, request.params.bucket) }),
+    async (request) => ({
+      objects: await objects.listObjects(request.params.targetId, request.params.bucket),
+    }),
   );
   app.get(
     `${BASE}/objects/:bucket/objects/:name/download`,
@@ -159,7 +172,12 @@ export const adminKvRoutes: FastifyPluginAsyncTypebox<AdminKvOptions> = async (a
     tags: otags,
     params: BucketParams,
     body: ConfirmRequest,
-    identify: (p) => ({ action: 'object-store.delete', objectType: 'object-store', objectId: p.bucket, targetId: p.targetId }),
+    identify: (p) => ({
+      action: 'object-store.delete',
+      objectType: 'object-store',
+      objectId: p.bucket,
+      targetId: p.targetId,
+    }),
     plan: (p) => objects.planDeleteStore(p.targetId, p.bucket),
   });
   changeRoutes(app, audit, `${BASE}/objects/:bucket/objects/:name/delete`, {

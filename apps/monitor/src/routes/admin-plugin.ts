@@ -36,7 +36,8 @@ export interface AdminServices {
   advisories: AdvisoryListener;
 }
 const servicesByPrisma = new WeakMap<PrismaClient, AdminServices>();
-export const adminServicesOf = (prisma: PrismaClient): AdminServices | undefined => servicesByPrisma.get(prisma);
+export const adminServicesOf = (prisma: PrismaClient): AdminServices | undefined =>
+  servicesByPrisma.get(prisma);
 
 const HOUR = 60 * 60 * 1000;
 
@@ -47,12 +48,19 @@ const HOUR = 60 * 60 * 1000;
 export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, opts) => {
   const { prisma, audit } = opts;
   const pool = new NatsPool(prisma, opts.secretBox);
-  const known = new KnownConfigs();
+  const known = new KnownConfigs(prisma);
   const js = new JetStreamAdmin(pool, known);
   const kv = new KvAdmin(js);
   const objects = new ObjectsAdmin(js);
   const advisories = new AdvisoryListener(prisma, pool, audit, known, async (targetId) => {
-    for (const s of await js.listStreams(targetId)) await js.listConsumers(targetId, s.config.name);
+    const live = new Map<string, unknown>();
+    for (const s of await js.listStreams(targetId)) {
+      live.set(`stream:${s.config.name}`, s.config);
+      for (const c of await js.listConsumers(targetId, s.config.name)) {
+        if (c.config.durable_name) live.set(`consumer:${s.config.name}/${c.name}`, c.config);
+      }
+    }
+    return live;
   });
   servicesByPrisma.set(prisma, { pool, known, js, kv, objects, advisories });
 
@@ -61,7 +69,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
     const days = await audit.retentionDays();
     if (days !== null) await audit.prune(new Date(Date.now() - days * 86_400_000));
   };
-  const timer = setInterval(() => void prune().catch((err) => app.log.error({ err }, 'audit prune failed')), HOUR);
+  const timer = setInterval(
+    () => void prune().catch((err) => app.log.error({ err }, 'audit prune failed')),
+    HOUR,
+  );
   timer.unref();
 
   app.addHook('onReady', async () => {
@@ -70,6 +81,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
   app.addHook('onClose', async () => {
     clearInterval(timer);
     await advisories.stop();
+    await known.flush();
     await pool.closeAll();
     servicesByPrisma.delete(prisma);
   });
@@ -77,7 +89,11 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
   app.get(
     '/api/targets/:targetId/advisories/status',
     {
-      schema: { tags: ['audit'], params: AdminTargetParams, response: { 200: AdvisoryStatus, ...errorResponses } },
+      schema: {
+        tags: ['audit'],
+        params: AdminTargetParams,
+        response: { 200: AdvisoryStatus, ...errorResponses },
+      },
     },
     async (request) => advisories.status(request.params.targetId),
   );

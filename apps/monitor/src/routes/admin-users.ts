@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import createError from '@fastify/error';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import {
   ApiTokensResponse,
   CreateApiTokenRequest,
@@ -11,16 +11,16 @@ import {
   ResetPasswordRequest,
   type Role,
   UpdateUserRequest,
-  UserWithPasswordResponse,
   UsersResponse,
+  UserWithPasswordResponse,
 } from '@tern/contracts';
 import type { PrismaClient, User } from '@tern/db';
 import type { AuditLog } from '../audit/log.js';
 import { hashPassword } from '../auth/password.js';
 import { hasRole, type Sessions, toRole } from '../auth/sessions.js';
 import { sha256Hex } from '../crypto.js';
-import { actorOf } from './targets.js';
 import { errorResponses } from './schemas.js';
+import { actorOf } from './targets.js';
 
 const UserNotFound = createError('USER_NOT_FOUND', 'No user with id %s', 404);
 const UsernameTaken = createError('USERNAME_TAKEN', 'A user named "%s" already exists', 409);
@@ -73,7 +73,11 @@ export const adminUsersRoutes: FastifyPluginAsyncTypebox<AdminUsersOptions> = as
     '/api/users',
     {
       config: { auth: 'admin' },
-      schema: { tags, body: CreateUserRequest, response: { 201: UserWithPasswordResponse, ...errorResponses } },
+      schema: {
+        tags,
+        body: CreateUserRequest,
+        response: { 201: UserWithPasswordResponse, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const { username, role } = request.body;
@@ -92,7 +96,12 @@ export const adminUsersRoutes: FastifyPluginAsyncTypebox<AdminUsersOptions> = as
     '/api/users/:id',
     {
       config: { auth: 'admin' },
-      schema: { tags, params: IdParams, body: UpdateUserRequest, response: { 200: UserWithPasswordResponse, ...errorResponses } },
+      schema: {
+        tags,
+        params: IdParams,
+        body: UpdateUserRequest,
+        response: { 200: UserWithPasswordResponse, ...errorResponses },
+      },
     },
     async (request) => {
       const { id } = request.params;
@@ -103,7 +112,10 @@ export const adminUsersRoutes: FastifyPluginAsyncTypebox<AdminUsersOptions> = as
           if ((await tx.user.count({ where: { role: 'admin' } })) <= 1) throw new LastAdmin();
         }
         const row = await tx.user.update({ where: { id }, data: { role: request.body.role } });
-        return { value: row, entry: userEntry(request, 'user.update', id, toUserDto(before), toUserDto(row)) };
+        return {
+          value: row,
+          entry: userEntry(request, 'user.update', id, toUserDto(before), toUserDto(row)),
+        };
       });
       // A lowered role must not linger in open sessions.
       await sessions.destroyForUser(id);
@@ -115,7 +127,12 @@ export const adminUsersRoutes: FastifyPluginAsyncTypebox<AdminUsersOptions> = as
     '/api/users/:id/password',
     {
       config: { auth: 'admin' },
-      schema: { tags, params: IdParams, body: ResetPasswordRequest, response: { 200: UserWithPasswordResponse, ...errorResponses } },
+      schema: {
+        tags,
+        params: IdParams,
+        body: ResetPasswordRequest,
+        response: { 200: UserWithPasswordResponse, ...errorResponses },
+      },
     },
     async (request) => {
       const { id } = request.params;
@@ -126,7 +143,10 @@ export const adminUsersRoutes: FastifyPluginAsyncTypebox<AdminUsersOptions> = as
         if (!before) throw new UserNotFound(id);
         const row = await tx.user.update({ where: { id }, data: { passwordHash } });
         // The password itself is never recorded.
-        return { value: row, entry: userEntry(request, 'user.password-reset', id, toUserDto(before), toUserDto(row)) };
+        return {
+          value: row,
+          entry: userEntry(request, 'user.password-reset', id, toUserDto(before), toUserDto(row)),
+        };
       });
       await sessions.destroyForUser(id);
       return { user: toUserDto(user), password: generated };
@@ -159,7 +179,10 @@ export const adminUsersRoutes: FastifyPluginAsyncTypebox<AdminUsersOptions> = as
 
   app.get(
     '/api/tokens',
-    { config: { auth: 'viewer' }, schema: { tags: ['tokens'], response: { 200: ApiTokensResponse, ...errorResponses } } },
+    {
+      config: { auth: 'viewer' },
+      schema: { tags: ['tokens'], response: { 200: ApiTokensResponse, ...errorResponses } },
+    },
     async (request) => {
       const me = request.auth!.user;
       const rows = await prisma.apiToken.findMany({

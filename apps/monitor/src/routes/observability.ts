@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { PrismaClient } from '@tern/db';
 import type { ObservabilityConfig } from '../config.js';
 import { Observatory } from '../observe/observatory.js';
+import { persistPolicy } from '../observe/persist.js';
 import type { Scraper } from '../scrape/scraper.js';
 import { LiveHub } from '../series/live.js';
 import { SeriesStore } from '../series/store.js';
@@ -28,7 +29,7 @@ export interface ObservabilityRoutesOptions {
 export const OBSERVABILITY_DEFAULTS: ObservabilityConfig = {
   rawRetentionMs: 3_600_000,
   rollupRetentionMs: 7 * 86_400_000,
-  maxSeries: 50_000,
+  maxSeries: 150_000,
   maxPointsPerSeries: 2_048,
   maxPendingRollups: 200_000,
   connzLimit: 1_024,
@@ -55,6 +56,7 @@ export function createObservatory(
     maxPointsPerSeries: c.maxPointsPerSeries,
     maxPendingRollups: c.maxPendingRollups,
     accountStaleAfterMs: Math.max(10_000, 3 * scraper.intervalMs),
+    persist: persistPolicy,
   });
   return new Observatory({
     scraper,

@@ -87,6 +87,11 @@ export interface ScraperOptions {
   discoveryEveryMs?: number;
   /** Discover cluster peers of targets that do not say otherwise (default true). */
   discover?: boolean;
+  /**
+   * Stream and consumer configurations (`/jsz?config=1`, about half of a big /jsz body) are fetched
+   * this often and carried over in between (default 30 s).
+   */
+  jszConfigEveryMs?: number;
 }
 
 interface Endpoint {
@@ -95,6 +100,8 @@ interface Endpoint {
   inFlight?: Promise<void>;
   /** Optional endpoints answered 404, until when they are skipped. */
   unsupported: Map<ExtraEndpoint, number>;
+  /** When /jsz was last fetched with configurations. */
+  jszConfigAt?: number;
 }
 
 /**
@@ -118,6 +125,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
       unsupportedRetryMs: 300_000,
       discoveryEveryMs: 10_000,
       discover: true,
+      jszConfigEveryMs: 30_000,
       ...opts,
     };
   }
@@ -132,7 +140,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
     return {
       connz: `/connz?limit=${this.#opts.connzLimit}&subs=1`,
       subsz: `/subsz?subs=1&limit=${this.#opts.subszLimit}`,
-      jsz: '/jsz?accounts=1&streams=1&consumers=1&config=1',
+      jsz: JSZ_WITH_CONFIG,
       routez: '/routez',
       accstatz: '/accstatz',
       healthz: '/healthz',
@@ -266,10 +274,16 @@ export class Scraper extends EventEmitter<ScraperEvents> {
       const snapshot: ServerScrape = { varz: body };
       const partialErrors: EndpointState['partialErrors'] = [];
       const results = await extraResults;
+      let needConfig = false;
       results.forEach((r, i) => {
         const [key, path] = extras[i]!;
-        if (r.status === 'fulfilled') (snapshot as unknown as Record<string, unknown>)[key] = r.value;
-        else if (r.reason instanceof ScrapeError && r.reason.reason.startsWith('HTTP 404')) {
+        if (r.status === 'fulfilled') {
+          (snapshot as unknown as Record<string, unknown>)[key] = r.value;
+          if (key !== 'jsz') return;
+          if (path === JSZ_WITH_CONFIG) endpoint.jszConfigAt = time.getTime();
+          // Something new has no configuration yet: fetched again with configurations below.
+          else if (!carryConfigs(state.snapshot?.jsz, snapshot.jsz)) needConfig = true;
+        } else if (r.reason instanceof ScrapeError && r.reason.reason.startsWith('HTTP 404')) {
           endpoint.unsupported.set(key, time.getTime() + this.#opts.unsupportedRetryMs);
         } else {
           partialErrors.push({
@@ -278,6 +292,15 @@ export class Scraper extends EventEmitter<ScraperEvents> {
           });
         }
       });
+      if (needConfig) {
+        try {
+          snapshot.jsz = (await fetchMonitorJson(state.monitorUrl, JSZ_WITH_CONFIG, timeout)) as JszFull;
+          endpoint.jszConfigAt = time.getTime();
+        } catch {
+          // keep the body without configurations; the next scrape asks again
+          endpoint.jszConfigAt = undefined;
+        }
+      }
       Object.assign(state, {
         status: 'up',
         error: undefined,
@@ -310,13 +333,19 @@ export class Scraper extends EventEmitter<ScraperEvents> {
   }
 
   #extrasFor(endpoint: Endpoint, now: number): [ExtraEndpoint, string][] {
-    return (Object.entries(this.extraPaths) as [ExtraEndpoint, string][]).filter(([key]) => {
-      const until = endpoint.unsupported.get(key);
-      if (until === undefined) return true;
-      if (until > now) return false;
-      endpoint.unsupported.delete(key);
-      return true;
-    });
+    const withConfig =
+      endpoint.jszConfigAt === undefined ||
+      now - endpoint.jszConfigAt >= this.#opts.jszConfigEveryMs ||
+      !endpoint.state.snapshot?.jsz;
+    return (Object.entries(this.extraPaths) as [ExtraEndpoint, string][])
+      .filter(([key]) => {
+        const until = endpoint.unsupported.get(key);
+        if (until === undefined) return true;
+        if (until > now) return false;
+        endpoint.unsupported.delete(key);
+        return true;
+      })
+      .map(([key, path]) => [key, key === 'jsz' && !withConfig ? JSZ_WITHOUT_CONFIG : path]);
   }
 
   // Discovery runs at most once per `discoveryEveryMs` per target and only when a route names a server
@@ -363,6 +392,35 @@ export class Scraper extends EventEmitter<ScraperEvents> {
       });
     return entry.running;
   }
+}
+
+const JSZ_WITH_CONFIG = '/jsz?accounts=1&streams=1&consumers=1&config=1';
+const JSZ_WITHOUT_CONFIG = '/jsz?accounts=1&streams=1&consumers=1';
+
+/** Copies stream and consumer configurations from the previous /jsz into one fetched without them; false if some were missing. */
+function carryConfigs(prev: JszFull | undefined, next: JszFull | undefined): boolean {
+  if (!prev || !next) return false;
+  let complete = true;
+  const configs = new Map<string, unknown>();
+  for (const a of prev.account_details ?? []) {
+    for (const st of a.stream_detail ?? []) {
+      if (st.config) configs.set(`${a.name}\u0000${st.name}`, st.config);
+      for (const c of st.consumer_detail ?? []) {
+        if (c.config) configs.set(`${a.name}\u0000${st.name}\u0000${c.name}`, c.config);
+      }
+    }
+  }
+  for (const a of next.account_details ?? []) {
+    for (const st of a.stream_detail ?? []) {
+      st.config ??= configs.get(`${a.name}\u0000${st.name}`) as typeof st.config;
+      if (!st.config) complete = false;
+      for (const c of st.consumer_detail ?? []) {
+        c.config ??= configs.get(`${a.name}\u0000${st.name}\u0000${c.name}`) as typeof c.config;
+        if (!c.config) complete = false;
+      }
+    }
+  }
+  return complete;
 }
 
 function toSummary(state: EndpointState): ServerSummary {

@@ -164,6 +164,8 @@ interface Rollup extends SeriesKey {
 
 interface Entry extends SeriesKey {
   ring: Ring;
+  /** Time of the latest sample, for evicting the least recently updated series. */
+  touched: number;
   acc?: Acc;
   persist: boolean;
 }
@@ -266,12 +268,11 @@ export class SeriesStore {
     for (const o of observations) {
       const k = keyOf(target, o.kind, o.id, o.metric);
       let l = this.#latest.get(k);
-      if (l) this.#latest.delete(k);
-      else {
+      if (!l) {
         l = { target, kind: o.kind, id: o.id, metric: o.metric, type: o.type, t: time, value: o.value };
-        if (this.#latest.size >= this.#o.maxLatest) this.#latest.delete(this.#latest.keys().next().value!);
+        if (this.#latest.size >= this.#o.maxLatest) evictOldest(this.#latest, (x) => x.t);
+        this.#latest.set(k, l);
       }
-      this.#latest.set(k, l);
       l.t = time;
       l.value = o.value;
       l.type = o.type;
@@ -325,8 +326,7 @@ export class SeriesStore {
       oldestUnackedTime: extras?.oldestUnackedTimes?.get(id),
     });
     const k = `${target}\u0000${id}`;
-    this.#lags.delete(k);
-    if (this.#lags.size >= this.#o.maxLatest) this.#lags.delete(this.#lags.keys().next().value!);
+    if (!this.#lags.has(k) && this.#lags.size >= this.#o.maxLatest) evictOldest(this.#lags, (x) => x.t);
     this.#lags.set(k, { target, id, t: time, lag });
     if (lag.drainSeconds !== null)
       this.#record(target, 'consumer', id, LAG_DRAIN_METRIC, time, lag.drainSeconds, out);
@@ -346,28 +346,31 @@ export class SeriesStore {
   ): void {
     const k = keyOf(target, kind, id, metric);
     let e = this.#series.get(k);
-    if (e) this.#series.delete(k);
-    else {
-      while (this.#series.size >= this.#o.maxSeries) this.#evictOldest();
+    if (!e) {
+      if (this.#series.size >= this.#o.maxSeries) this.#evictOldest();
       const key = { target, kind, id, metric };
       e = {
         ...key,
         ring: new Ring(this.#o.maxPointsPerSeries, this.#o.maxRunGapMs),
         persist: !!this.#db && this.#persist(key),
+        touched: t,
       };
+      this.#series.set(k, e);
     }
-    this.#series.set(k, e);
+    e.touched = t;
     if (!e.ring.push(t, v)) return; // not newer than the last sample
     e.ring.dropBefore(t - this.#o.rawRetentionMs);
     if (e.persist) this.#accumulate(e, t, v);
     out.push({ target, kind, id, metric, t, v });
   }
 
+  // Evicts the least recently updated tenth at once: one scan per many insertions, not one per insertion.
   #evictOldest(): void {
-    const [k, e] = this.#series.entries().next().value!;
-    if (e.acc) this.#enqueue(e, e.acc);
-    this.#series.delete(k);
-    this.#evicted++;
+    for (const [k, e] of evictOldest(this.#series, (x) => x.touched)) {
+      if (e.acc) this.#enqueue(e, e.acc);
+      this.#series.delete(k);
+      this.#evicted++;
+    }
   }
 
   #accumulate(e: Entry, t: number, v: number): void {
@@ -744,6 +747,17 @@ function binPoints(
     }
   }
   return out;
+}
+
+/**
+ * Removes the least recently updated tenth of `map` (at least one entry), by `time`; returns what it
+ * removed. Maps here are updated in place, so their order says nothing about recency.
+ */
+function evictOldest<V>(map: Map<string, V>, time: (v: V) => number): [string, V][] {
+  const n = Math.max(1, Math.floor(map.size / 10));
+  const oldest = [...map].sort((a, b) => time(a[1]) - time(b[1])).slice(0, n);
+  for (const [k] of oldest) map.delete(k);
+  return oldest;
 }
 
 const pick = (r: { min: number; max: number; avg: number; last: number; count: number }) => ({

@@ -30,7 +30,9 @@ export interface NatsServerOptions {
 }
 
 /** Debian's nats-server on free loopback ports; resolves once `/healthz` answers (bounded wait). */
-export async function startNatsServer(opts: NatsServerOptions = {}): Promise<TestNats & { port: number; httpPort: number }> {
+export async function startNatsServer(
+  opts: NatsServerOptions = {},
+): Promise<TestNats & { port: number; httpPort: number }> {
   for (let attempt = 0; ; attempt++) {
     const port = opts.port ?? (await freePort());
     const httpPort = opts.httpPort ?? (await freePort());

@@ -1,0 +1,238 @@
+// `npm run bench -- monitor [--streams=N] [--consumers=N] [--seconds=N]`: one monitor scraping a
+// nats-server with 1,000 streams and 5,000 consumers every 2 s. Measures the monitor's CPU share of
+// one core and RSS while it scrapes, the database growth per day (extrapolated from the rollups one
+// minute produces), and the p95 latency of GET /api/streams and of a 24 h GET /api/series query.
+// Targets (issue 5): CPU < 10 % of one core, RSS < 300 MB, p95 < 100 ms.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AckPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { openDatabase } from '@tern/db';
+import { startThrowawayPostgres } from '@tern/db/testing';
+import { buildApp } from '../src/app.js';
+import { hashPassword } from '../src/auth/password.js';
+import { SecretBox } from '../src/crypto.js';
+import { createObservatory, OBSERVABILITY_DEFAULTS } from '../src/routes/observability.js';
+import { Scraper } from '../src/scrape/scraper.js';
+import { startNatsServer } from '../src/test-support/nats.js';
+
+const arg = (name: string, fallback: number) => {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.split('=')[1]) : fallback;
+};
+const STREAMS = arg('streams', 1_000);
+const CONSUMERS = arg('consumers', 5_000);
+const SECONDS = arg('seconds', 30);
+// PostgreSQL is what a deployment of this size runs on; `--pglite` measures the embedded default
+// (whose WASM PostgreSQL alone takes ~700-900 MB RSS).
+const PGLITE = process.argv.includes('--pglite');
+const INTERVAL_MS = 2_000;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+};
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+
+async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'tern-bench-monitor-'));
+  const nats = await startNatsServer({ args: ['-js', '-sd', join(dir, 'js')] });
+  const pg = PGLITE ? undefined : await startThrowawayPostgres();
+  const db = await openDatabase(pg ? { url: pg.url } : { dataDir: join(dir, 'pglite') });
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    // 1. The load: streams with a few messages, consumers of which some consume a little (so lag moves).
+    let t = performance.now();
+    const nc = await connect({ servers: nats.natsUrl });
+    const jsm = await jetstreamManager(nc);
+    const js = jetstream(nc);
+    const names = Array.from({ length: STREAMS }, (_, i) => `S${i}`);
+    await pool(names, 32, async (name) => {
+      await jsm.streams.add({ name, subjects: [`bench.${name}.>`], storage: StorageType.Memory });
+      for (let m = 0; m < 10; m++) await js.publish(`bench.${name}.x`, 'x');
+    });
+    const consumers = Array.from({ length: CONSUMERS }, (_, i) => [names[i % STREAMS]!, `C${i}`] as const);
+    await pool(consumers, 32, async ([stream, name]) => {
+      await jsm.consumers.add(stream, { durable_name: name, ack_policy: AckPolicy.Explicit });
+    });
+    await nc.close();
+    console.log(
+      `setup: ${STREAMS} streams, ${CONSUMERS} consumers on nats-server in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+
+    const baseRss = process.memoryUsage().rss;
+    // 2. The monitor, as main.ts builds it (in this process, so its CPU and memory are what we read).
+    const scraper = new Scraper({ intervalMs: INTERVAL_MS, timeoutMs: 10_000 });
+    const obs = createObservatory(scraper, db.prisma, OBSERVABILITY_DEFAULTS);
+    const password = randomBytes(12).toString('hex');
+    await db.prisma.user.create({
+      data: { username: 'bench', role: 'viewer', passwordHash: await hashPassword(password) },
+    });
+    app = await buildApp({
+      prisma: db.prisma,
+      scraper,
+      secretBox: new SecretBox(randomBytes(32)),
+      observability: { observatory: obs },
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const target = await db.prisma.target.create({
+      data: { name: 'bench', natsUrls: [nats.natsUrl], monitorUrls: [nats.monitorUrl] },
+    });
+    scraper.setTarget({ id: target.id, name: target.name, monitorUrls: target.monitorUrls, embedded: false });
+    scraper.start();
+    t = performance.now();
+    while ([...obs.store.lags(target.id)].length < CONSUMERS && performance.now() - t < 30_000) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    console.log(`first complete scrapes after ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    // 3. Steady state: CPU share and RSS while scraping every 2 s (nothing else runs in this process).
+    // Where the main thread's time goes: ingesting scrapes vs. writing rollups.
+    let ingestMs = 0;
+    let maintainMs = 0;
+    const ingest = obs.ingest.bind(obs);
+    obs.ingest = (sample) => {
+      const s = performance.now();
+      const out = ingest(sample);
+      ingestMs += performance.now() - s;
+      return out;
+    };
+    const maintain = obs.store.maintain.bind(obs.store);
+    obs.store.maintain = (now?: number) => {
+      const s = performance.now();
+      const p = maintain(now);
+      void p.finally(() => {
+        maintainMs += performance.now() - s;
+      });
+      return p;
+    };
+    const cpu0 = process.cpuUsage();
+    const wall0 = performance.now();
+    let maxRss = 0;
+    const rssTimer = setInterval(() => {
+      maxRss = Math.max(maxRss, process.memoryUsage().rss);
+    }, 500);
+    await new Promise((r) => setTimeout(r, SECONDS * 1000));
+    clearInterval(rssTimer);
+    const cpu = process.cpuUsage(cpu0);
+    const wall = performance.now() - wall0;
+    const cpuShare = (cpu.user + cpu.system) / 1000 / wall;
+    const split = `ingest ${((ingestMs / wall) * 100).toFixed(1)} % of wall time, rollup writes (wall, incl. waiting on the database) ${((maintainMs / wall) * 100).toFixed(1)} %`;
+    const stats = obs.store.stats();
+
+    // 4. Database growth: close the open minute, write it, and measure what one minute of rollups costs.
+    const before = await db.prisma.seriesPoint.count();
+    const flushed = await obs.store.maintain(Date.now() + 60_000);
+    const rows = await db.prisma.seriesPoint.count();
+    const [{ size }] = await db.prisma.$queryRaw<
+      { size: bigint }[]
+    >`SELECT pg_total_relation_size('"SeriesPoint"') AS size`;
+    const bytesPerRow = rows ? Number(size) / rows : 0;
+    const rowsPerMinute = Math.max(rows - before, flushed.written);
+    const perDay = rowsPerMinute * 1440 * bytesPerRow;
+
+    // 5. API latency over HTTP, as the console sees it.
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench', password }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const time = async (url: string, n: number) => {
+      const ms: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const s = performance.now();
+        const res = await fetch(`${base}${url}`, { headers: { cookie } });
+        await res.arrayBuffer();
+        if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+        ms.push(performance.now() - s);
+      }
+      return ms;
+    };
+    const now = Date.now();
+    const streamsMs = await time('/api/streams?limit=100&sort=messages', 100);
+    const consumersMs = await time('/api/consumers?limit=100', 50);
+    const seriesMs = await time(
+      `/api/series?metric=num_pending&target=${target.id}&entity=consumer:$G/S1/C1&from=${now - 86_400_000}&to=${now}`,
+      50,
+    );
+    const aggMs = await time(
+      `/api/series?metric=in_msgs_rate&target=*&entity=server:*&from=${now - 86_400_000}&to=${now}`,
+      50,
+    );
+
+    const line = (label: string, value: string, target: string, ok: boolean) =>
+      console.log(
+        `${label.padEnd(34)} ${value.padStart(12)}   target ${target.padEnd(8)} ${ok ? 'ok' : 'OVER'}`,
+      );
+    console.log(
+      `\nmonitor scraping ${STREAMS} streams / ${CONSUMERS} consumers every ${INTERVAL_MS / 1000} s, ${SECONDS} s measured, database ${PGLITE ? 'PGlite' : 'PostgreSQL'}`,
+    );
+    line('CPU share of one core', `${(cpuShare * 100).toFixed(1)} %`, '< 10 %', cpuShare < 0.1);
+    line('RSS (max)', mb(maxRss), '< 300 MB', maxRss < 300 * 1024 * 1024);
+    line(
+      'p95 GET /api/streams (100 of 1000)',
+      `${pct(streamsMs, 95).toFixed(1)} ms`,
+      '< 100 ms',
+      pct(streamsMs, 95) < 100,
+    );
+    line(
+      'p95 GET /api/consumers (100)',
+      `${pct(consumersMs, 95).toFixed(1)} ms`,
+      '< 100 ms',
+      pct(consumersMs, 95) < 100,
+    );
+    line(
+      'p95 GET /api/series 24 h consumer',
+      `${pct(seriesMs, 95).toFixed(1)} ms`,
+      '< 100 ms',
+      pct(seriesMs, 95) < 100,
+    );
+    line('p95 GET /api/series 24 h all', `${pct(aggMs, 95).toFixed(1)} ms`, '< 100 ms', pct(aggMs, 95) < 100);
+    console.log(
+      `series in memory ${stats.series}, points ${stats.points} (${mb(stats.bytes)}), rollup rows/minute ${rowsPerMinute}, ` +
+        `${bytesPerRow.toFixed(0)} B/row → DB growth ≈ ${(perDay / 1e9).toFixed(2)} GB/day ` +
+        `(${((perDay * 7) / 1e9).toFixed(1)} GB at the 7-day retention)`,
+    );
+    console.log(
+      `p50: streams ${pct(streamsMs, 50).toFixed(1)} ms, series ${pct(seriesMs, 50).toFixed(1)} ms`,
+    );
+    console.log(`CPU split: ${split}`);
+    const m = process.memoryUsage();
+    console.log(
+      `memory now: rss ${mb(m.rss)}, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)}; ` +
+        `rss before the monitor started ${mb(baseRss)} (node, tsx, Prisma, the benchmark's NATS client)`,
+    );
+    console.log(
+      `load average during the run: ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')} on ${cpus().length} cores`,
+    );
+  } finally {
+    await app?.close();
+    await db.close();
+    await pg?.stop();
+    await nats.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
