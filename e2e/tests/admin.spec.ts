@@ -44,22 +44,15 @@ test.afterAll(async () => {
   if (storeDir) rmSync(storeDir, { recursive: true, force: true });
 });
 
-test('create a stream, edit it with a diff, see both in the audit log, roll the edit back', async ({
-  page,
-}) => {
-  const console = new ConsolePage(page);
-  const admin = new AdminPage(page);
-  await console.signIn();
-  await console.addTarget(TARGET, monitorUrl, natsUrl);
-  await expect(console.serverRow(TARGET)).toHaveAttribute('data-status', 'up');
-  const targetId = await admin.targetId(TARGET);
-
+/** Create → edit (diff shown) → both on the Audit page → roll the edit back → stream restored. */
+async function streamJourney(admin: AdminPage, targetId: string, stream: string, subjects: string) {
+  const page = admin.page;
   // Create through the form; the dry run shows the whole config as added.
   await admin.openStreams(targetId);
-  await admin.createStream(STREAM, 'e2e.orders.>');
+  await admin.createStream(stream, subjects);
 
   // Edit: the dry run lists exactly the changed fields, old and new side by side.
-  await admin.streamRow(STREAM).getByTestId('stream-edit').click();
+  await admin.streamRow(stream).getByTestId('stream-edit').click();
   await expect(page.getByTestId('stream-form')).toBeVisible();
   await expect(page.getByTestId('stream-field-name')).toBeDisabled();
   await page.getByTestId('stream-field-maxMsgs').fill('1000');
@@ -78,7 +71,7 @@ test('create a stream, edit it with a diff, see both in the audit log, roll the 
   await expect(page.getByTestId('stream-max-msgs')).toHaveText('1,000');
 
   // Both changes are on the audit page, with the before/after of the edit.
-  await admin.openAuditFor(STREAM);
+  await admin.openAuditFor(stream);
   await expect(admin.auditRow('stream.create').first()).toBeVisible();
   const update = admin.auditRow('stream.update').first();
   await expect(update).toBeVisible();
@@ -95,12 +88,86 @@ test('create a stream, edit it with a diff, see both in the audit log, roll the 
   await expect(back).toContainText('-1');
   await admin.applyChange();
   await expect(admin.auditRow('stream.update')).toHaveCount(2);
+  await expect(admin.auditRow('stream.update').first().getByTestId('audit-rollback-of')).toBeVisible();
 
   // The stream is as it was before the edit.
-  await page.goto(`${admin.base}/manage/streams?target=${targetId}&stream=${STREAM}`);
+  await page.goto(`${admin.base}/manage/streams?target=${targetId}&stream=${stream}`);
   await expect(page.getByTestId('stream-detail')).toBeVisible();
   await expect(page.getByTestId('stream-max-msgs')).toHaveText('unlimited');
   await expect(page.getByTestId('stream-detail')).not.toContainText('edited by e2e');
+}
+
+test('nats-server: create a stream, edit it with a diff, see both in the audit log, roll the edit back', async ({
+  page,
+}) => {
+  const console = new ConsolePage(page);
+  const admin = new AdminPage(page);
+  await console.signIn();
+  await console.addTarget(TARGET, monitorUrl, natsUrl);
+  await expect(console.serverRow(TARGET)).toHaveAttribute('data-status', 'up');
+  await streamJourney(admin, await admin.targetId(TARGET), STREAM, 'e2e.orders.>');
+});
+
+test('embedded Tern broker: the same stream journey', async ({ page }) => {
+  const console = new ConsolePage(page);
+  const admin = new AdminPage(page);
+  await console.signIn();
+  await streamJourney(admin, await admin.targetId('embedded'), 'E2E_TERN', 'e2e.tern.>');
+});
+
+test('NATS refusals show the err_code; a delete needs the name typed; KV keeps history', async ({ page }) => {
+  const console = new ConsolePage(page);
+  const admin = new AdminPage(page);
+  await console.signIn();
+  const targetId = await admin.targetId(TARGET);
+  await admin.openStreams(targetId);
+
+  // A stream whose subjects overlap another's: nats-server refuses it with JetStream error 10065.
+  await page.getByTestId('stream-create-open').click();
+  await page.getByTestId('stream-field-name').fill('E2E_CLASH');
+  await page.getByTestId('stream-field-subjects').fill('e2e.orders.new');
+  await page.getByTestId('stream-form-submit').click();
+  const dialog = page.getByTestId('change-dialog');
+  await expect(dialog).toHaveAttribute('data-state', /previewed|error/);
+  if ((await dialog.getAttribute('data-state')) === 'previewed')
+    await dialog.getByTestId('change-apply').click();
+  await expect(dialog.getByTestId('nats-err-code')).toHaveText('err_code 10065');
+  await expect(dialog.getByRole('alert')).toContainText(/subjects overlap/i);
+  await dialog.getByTestId('change-cancel').click();
+  await page.getByTestId('stream-form-cancel').click();
+
+  // Deleting is refused until the exact name is typed.
+  await admin.createStream('E2E_TMP', 'e2e.tmp.>');
+  await admin.streamRow('E2E_TMP').getByTestId('stream-delete').click();
+  await expect(dialog).toHaveAttribute('data-state', 'previewed');
+  await expect(dialog.getByTestId('change-preview')).toHaveAttribute('data-destructive', 'true');
+  const apply = dialog.getByTestId('change-apply');
+  await expect(apply).toBeDisabled();
+  await dialog.getByTestId('change-confirm-input').fill('e2e_tmp');
+  await expect(apply).toBeDisabled();
+  await dialog.getByTestId('change-confirm-input').fill('E2E_TMP');
+  await apply.click();
+  await expect(dialog.getByTestId('change-applied')).toBeVisible();
+  await dialog.getByTestId('change-close').click();
+  await expect(admin.streamRow('E2E_TMP')).toHaveCount(0);
+
+  // KV: a bucket, two puts of one key, both revisions in its history, values shown as text.
+  await page.goto(`${admin.base}/manage/kv?target=${targetId}`);
+  await page.getByTestId('kv-create-open').click();
+  await page.getByTestId('kv-field-bucket').fill('e2e_kv');
+  await page.getByTestId('kv-field-history').fill('5');
+  await page.getByTestId('kv-bucket-submit').click();
+  await admin.applyChange();
+  for (const value of ['hello', '<b>hello again</b>']) {
+    await page.getByTestId('kv-put-open').click();
+    await page.getByTestId('kv-put-key').fill('greeting');
+    await page.getByTestId('kv-put-value').fill(value);
+    await page.getByTestId('kv-put-submit').click();
+    await admin.applyChange();
+  }
+  await page.locator('[data-testid="kv-key-row"][data-key="greeting"]').getByTestId('kv-key-open').click();
+  await expect(page.getByTestId('kv-history-row')).toHaveCount(2);
+  await expect(page.getByTestId('kv-history-row').first()).toContainText('<b>hello again</b>');
 });
 
 test('a viewer sees no mutating controls and the API refuses its changes', async ({ page }) => {

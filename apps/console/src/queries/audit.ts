@@ -1,5 +1,12 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AuditResponse, AuditVerifyDetail, RollbackPreview, RollbackResult } from '@tern/contracts';
+import type {
+  AuditPruneResponse,
+  AuditResponse,
+  AuditSettings,
+  AuditVerifyDetail,
+  RollbackPreview,
+  RollbackResult,
+} from '@tern/contracts';
 import { api, apiUrl } from '@/api/client';
 import { type AuditFilters, toAuditQuery } from '@/lib/auditFilters';
 import { keys } from './keys';
@@ -57,5 +64,35 @@ export function useRollbackApply() {
         qc.invalidateQueries({ queryKey: keys.audit }),
         qc.invalidateQueries({ queryKey: ['jetstream'] }),
       ]),
+  });
+}
+
+const settingsKey = ['audit', 'settings'] as const;
+
+/** How long audit records are kept. */
+export function useAuditSettings() {
+  return useQuery({
+    queryKey: settingsKey,
+    queryFn: ({ signal }) => api.get<AuditSettings>('audit/settings', undefined, signal),
+  });
+}
+
+export function useSaveAuditSettings() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: AuditSettings) => api.put<AuditSettings>('audit/settings', body),
+    onSuccess: (data) => {
+      qc.setQueryData(settingsKey, data);
+      return qc.invalidateQueries({ queryKey: keys.audit });
+    },
+  });
+}
+
+/** Deletes records older than the retention now (admin). */
+export function usePruneAudit() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => api.post<AuditPruneResponse>('audit/prune', {}),
+    onSuccess: () => qc.invalidateQueries({ queryKey: keys.audit }),
   });
 }

@@ -1,5 +1,6 @@
 'use client';
 
+import { useQueryClient } from '@tanstack/react-query';
 import type { LiveSample, LiveSamplesEvent, LiveStatusEvent } from '@tern/contracts';
 import { useEffect, useRef, useState } from 'react';
 import { apiUrl } from '@/api/client';
@@ -163,4 +164,12 @@ export function useLiveStatus(enabled: boolean, onStatus: StatusListener): void 
       statusListeners.delete(l);
     };
   }, [enabled]);
+}
+
+/** Refetches the given queries as soon as the live feed reports a server going up or down. */
+export function useRefetchOnStatus(enabled: boolean, queryKeys: ReadonlyArray<readonly unknown[]>): void {
+  const qc = useQueryClient();
+  useLiveStatus(enabled, () => {
+    for (const queryKey of queryKeys) void qc.invalidateQueries({ queryKey });
+  });
 }

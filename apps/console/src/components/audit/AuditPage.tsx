@@ -10,6 +10,7 @@ import { type AuditFilters, emptyAuditFilters, hasFilters, isoToLocal } from '@/
 import { auditExportUrl, previewRollback, useAuditLog, useRollbackApply } from '@/queries/audit';
 import { FILTER_DEBOUNCE_MS } from '@/queries/timing';
 import { AuditTable } from './AuditTable';
+import { RetentionPanel } from './RetentionPanel';
 import { VerifyBadge } from './VerifyBadge';
 
 const OBJECT_TYPES = [
@@ -37,7 +38,7 @@ export function AuditPage() {
   }));
   const filters = useDebounced(input, FILTER_DEBOUNCE_MS);
   const log = useAuditLog(filters);
-  const { canOperate } = useRole();
+  const { canOperate, isAdmin } = useRole();
   const [rollingBack, setRollingBack] = useState<AuditRecord | null>(null);
   const rollback = useRollbackApply();
   const id = useId();
@@ -84,6 +85,8 @@ export function AuditPage() {
           </a>
         </div>
       </div>
+
+      {isAdmin ? <RetentionPanel /> : null}
 
       <div className="panel filters-grid" data-testid="audit-filters">
         <label className="field" htmlFor={`${id}-from`}>

@@ -75,6 +75,11 @@ export function AuditTable({
                     <div className="cell-title">
                       {r.actor}
                       {r.source === 'external' ? <span className="tag">outside Tern</span> : null}
+                      {rollbackOf(r.after) ? (
+                        <span className="tag" data-testid="audit-rollback-of">
+                          rollback of #{rollbackOf(r.after)}
+                        </span>
+                      ) : null}
                     </div>
                     {r.role || r.sourceIp ? (
                       <div className="cell-sub">{[r.role, r.sourceIp].filter(Boolean).join(' · ')}</div>
@@ -147,7 +152,21 @@ function AuditDetail({ record: r }: { record: AuditRecord }) {
         </div>
       </dl>
       {r.error ? <div className="inline-error">{r.error}</div> : null}
-      <JsonDiffView before={r.before} after={r.after} />
+      <JsonDiffView before={r.before} after={withoutRollbackOf(r.after)} />
     </div>
   );
+}
+
+/** The record a rollback undid, kept by the monitor in the after-state. */
+function rollbackOf(after: unknown): string | null {
+  if (!after || typeof after !== 'object') return null;
+  const id = (after as { rollbackOf?: unknown }).rollbackOf;
+  return typeof id === 'string' ? id : null;
+}
+
+/** The after-state without the `rollbackOf` marker, so the diff shows only the config. */
+function withoutRollbackOf(after: unknown): unknown {
+  if (!rollbackOf(after)) return after;
+  const { rollbackOf: _marker, ...rest } = after as Record<string, unknown>;
+  return rest;
 }

@@ -214,9 +214,13 @@ function PreviewBody({ preview: p }: { preview: ChangePreview }) {
 export function DiffEntries({
   entries,
   testId = 'change-diff-entries',
+  beforeLabel = 'Current',
+  afterLabel = 'Proposed',
 }: {
   entries: DiffEntry[];
   testId?: string;
+  beforeLabel?: string;
+  afterLabel?: string;
 }) {
   if (entries.length === 0) {
     return (
@@ -231,8 +235,8 @@ export function DiffEntries({
         <thead>
           <tr>
             <th>Field</th>
-            <th>Current</th>
-            <th>Proposed</th>
+            <th>{beforeLabel}</th>
+            <th>{afterLabel}</th>
           </tr>
         </thead>
         <tbody>

@@ -344,7 +344,12 @@ function ChangesTable({ changes }: { changes: ConfigObjectChange[] }) {
                   <tr className="row-detail">
                     <td colSpan={5}>
                       <div className="detail">
-                        <DiffEntries entries={c.diff} testId="config-change-diff" />
+                        <DiffEntries
+                          entries={c.diff}
+                          testId="config-change-diff"
+                          beforeLabel="Live"
+                          afterLabel="Document"
+                        />
                         <JsonDiffView
                           before={c.before}
                           after={c.after}
@@ -434,7 +439,12 @@ function DriftPanel({
                     </td>
                     <td>
                       {i.diff.length ? (
-                        <DiffEntries entries={i.diff} testId="config-drift-diff" />
+                        <DiffEntries
+                          entries={i.diff}
+                          testId="config-drift-diff"
+                          beforeLabel="Live"
+                          afterLabel="Document"
+                        />
                       ) : (
                         <span className="muted">—</span>
                       )}

@@ -262,7 +262,7 @@ function ConsumersTable({
           ))}
         </tbody>
       </table>
-      {!pauseSupported ? (
+      {canOperate && !pauseSupported ? (
         <p className="table-note muted">Pausing consumers needs nats-server 2.11 or later.</p>
       ) : null}
     </div>

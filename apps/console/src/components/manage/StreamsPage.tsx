@@ -21,11 +21,16 @@ export function StreamsPage() {
   const params = useSearchParams();
   const streamName = params.get('stream');
   const sel = useSelectedTarget();
+  const { canOperate } = useRole();
   return (
     <div className="page" data-testid="streams-page">
       <ManageHeader
         title="Streams"
-        sub="Create, edit, purge, seal and delete JetStream streams. Every change is previewed and audited."
+        sub={
+          canOperate
+            ? 'Create, edit, purge, seal and delete JetStream streams. Every change is previewed and audited.'
+            : 'JetStream streams and their consumers. Your role can view them; operators can change them.'
+        }
         sel={sel}
       />
       {sel.isPending ? (

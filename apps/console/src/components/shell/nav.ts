@@ -32,6 +32,7 @@ export const NAV: NavSection[] = [
       { href: '/manage/kv', label: 'Key/value', testId: 'nav-manage-kv', icon: 'audit' },
       { href: '/manage/objects', label: 'Object stores', testId: 'nav-manage-objects', icon: 'audit' },
       { href: '/manage/config', label: 'Config as code', testId: 'nav-manage-config', icon: 'audit' },
+      { href: '/accounts', label: 'Accounts', testId: 'nav-accounts', icon: 'audit' },
       { href: '/audit', label: 'Audit log', testId: 'nav-audit', icon: 'audit' },
       { href: '/admin/users', label: 'Users', testId: 'nav-admin-users', icon: 'audit' },
       { href: '/admin/tokens', label: 'API tokens', testId: 'nav-admin-tokens', icon: 'audit' },
