@@ -33,6 +33,14 @@ export class ObservabilityPage {
     await expect(this.page.getByTestId('overview-page')).toBeVisible();
   }
 
+  /** Switches the page's charts to live mode (SSE) and waits for the feed to open. */
+  async setLive(on: boolean) {
+    const toggle = this.page.getByTestId('live-toggle');
+    if ((await toggle.getAttribute('aria-pressed')) !== String(on)) await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-pressed', String(on));
+    if (on) await expect(toggle).toHaveAttribute('data-state', 'open');
+  }
+
   /** Messages per second in, as the overview's stat shows it (NaN while unknown). */
   async overviewInRate(): Promise<number> {
     const v = await this.page.getByTestId('overview-in-msgs-rate').getAttribute('data-value');

@@ -40,6 +40,8 @@ test('the overview shows throughput rising while a client publishes', async ({ p
   const natsUrl = await obs.embeddedNatsUrl();
   await obs.openOverview();
   await expect(obs.overviewMsgsChart()).toBeVisible();
+  // Live mode: the chart then moves with points pushed over Server-Sent Events (the API is only re-read each minute).
+  await obs.setLive(true);
 
   const nc: NatsConnection = await connect({ servers: natsUrl });
   let publishing = true;

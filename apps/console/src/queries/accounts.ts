@@ -69,6 +69,11 @@ export const accountChanges = {
     body: { spec },
     invalidate,
   }),
+  updateUser: (targetId: string, account: string, user: string, spec: object): ChangeRequest => ({
+    path: `${base(targetId)}/${enc(account)}/users/${enc(user)}/update`,
+    body: { spec },
+    invalidate,
+  }),
   revokeUser: (targetId: string, account: string, user: string): ChangeRequest => ({
     path: `${base(targetId)}/${enc(account)}/users/${enc(user)}/revoke`,
     body: {},

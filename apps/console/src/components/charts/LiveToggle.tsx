@@ -14,10 +14,13 @@ export function LiveToggle({
   on,
   status,
   onChange,
+  disabled,
 }: {
   on: boolean;
   status: LiveStatus;
   onChange: (on: boolean) => void;
+  /** Ranges of a day or more are minute rollups: nothing to stream. */
+  disabled?: boolean;
 }) {
   return (
     <button
@@ -25,7 +28,8 @@ export function LiveToggle({
       className="live-toggle"
       aria-pressed={on}
       data-state={status}
-      title={TITLES[status]}
+      title={disabled ? 'Live mode is for the 5 m and 1 h ranges.' : TITLES[status]}
+      disabled={disabled}
       onClick={() => onChange(!on)}
       data-testid="live-toggle"
     >

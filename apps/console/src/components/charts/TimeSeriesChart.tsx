@@ -27,6 +27,10 @@ interface Props {
   emptyText?: string;
   /** Stack areas (parts of a whole) instead of overlaying them. */
   stacked?: boolean;
+  /** Counts: whole-number axis ticks only. */
+  integer?: boolean;
+  /** Formats the value axis (default: compact numbers). */
+  axisFormat?: (n: number) => string;
 }
 
 /** Colour of the n-th series, from the theme. */
@@ -43,6 +47,8 @@ export function TimeSeriesChart({
   height = 180,
   emptyText = 'No data in this time range yet.',
   stacked = false,
+  integer = false,
+  axisFormat = formatAxisNumber,
 }: Props) {
   const status =
     state.isPending && !data
@@ -110,13 +116,13 @@ export function TimeSeriesChart({
                 allowDataOverflow
               />
               <YAxis
-                width={52}
-                tickFormatter={formatAxisNumber}
+                width={60}
+                tickFormatter={axisFormat}
                 stroke="var(--chart-axis)"
                 tick={{ fill: 'var(--chart-axis)', fontSize: 11 }}
                 tickLine={false}
                 axisLine={false}
-                allowDecimals
+                allowDecimals={!integer}
               />
               <Tooltip
                 isAnimationActive={false}

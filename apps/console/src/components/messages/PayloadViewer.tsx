@@ -51,7 +51,7 @@ export function PayloadViewer({ payload, kind }: { payload: string; kind: Payloa
         ) : view === 'text' ? (
           <pre className="payload-pre">{text}</pre>
         ) : view === 'hex' ? (
-          <pre className="payload-pre">{hexDump(bytes)}</pre>
+          <pre className="payload-pre payload-hex">{hexDump(bytes)}</pre>
         ) : view === 'base64' ? (
           <pre className="payload-pre payload-wrap">{payload}</pre>
         ) : json?.ok ? (

@@ -12,10 +12,11 @@ export function useChartControls(initial: TimeRange = DEFAULT_RANGE) {
   const [range, setRange] = useState<TimeRange>(initial);
   const [live, setLive] = useState(false);
   // Live mode makes sense only for short ranges; longer ones are rollups of a minute.
-  const liveActive = live && (range === '5m' || range === '1h');
+  const liveAllowed = range === '5m' || range === '1h';
+  const liveActive = live && liveAllowed;
   const status = useLiveFeed(liveActive);
   const now = useNow(liveActive ? 1_000 : 5_000);
-  return { range, setRange, live: liveActive, setLive, status, now, liveRequested: live };
+  return { range, setRange, live: liveActive, setLive, status, now, liveAllowed };
 }
 
 export type ChartControlsState = ReturnType<typeof useChartControls>;
@@ -24,14 +25,13 @@ export type ChartControlsState = ReturnType<typeof useChartControls>;
 export function ChartControls({ controls }: { controls: ChartControlsState }) {
   return (
     <div className="header-actions">
-      <TimeRangePicker
-        value={controls.range}
-        onChange={(r) => {
-          controls.setRange(r);
-          if (r === '24h' || r === '7d') controls.setLive(false);
-        }}
+      <TimeRangePicker value={controls.range} onChange={controls.setRange} />
+      <LiveToggle
+        on={controls.live}
+        status={controls.status}
+        onChange={controls.setLive}
+        disabled={!controls.liveAllowed}
       />
-      <LiveToggle on={controls.live} status={controls.status} onChange={controls.setLive} />
     </div>
   );
 }

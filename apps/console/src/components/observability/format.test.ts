@@ -8,6 +8,7 @@ import {
   formatLagTime,
   formatPercent,
   formatRate,
+  formatRtt,
 } from './format';
 
 test('formatRate scales with magnitude', () => {
@@ -28,7 +29,8 @@ test('formatByteRate uses binary units', () => {
 test('formatAxisNumber is compact', () => {
   assert.equal(formatAxisNumber(950), '950');
   assert.equal(formatAxisNumber(1200), '1.2K');
-  assert.equal(formatAxisNumber(0.25), '0.3');
+  assert.equal(formatAxisNumber(0.25), '0.25');
+  assert.equal(formatAxisNumber(0.15), '0.15', 'small ticks stay distinct');
 });
 
 test('formatLagTime reads as a duration', () => {
@@ -43,4 +45,13 @@ test('formatPercent and formatCpu', () => {
   assert.equal(formatPercent(0.1234), '12.3%');
   assert.equal(formatPercent(undefined), MISSING);
   assert.equal(formatCpu(3), '3%');
+});
+
+test('formatRtt shortens Go durations', () => {
+  assert.equal(formatRtt('2.407491ms'), '2.4ms');
+  assert.equal(formatRtt('706µs'), '706µs');
+  assert.equal(formatRtt('1.5s'), '1.5s');
+  assert.equal(formatRtt('1m2s'), '62s');
+  assert.equal(formatRtt('soon'), 'soon');
+  assert.equal(formatRtt(undefined), MISSING);
 });

@@ -3,6 +3,7 @@
 import { formatBytes, formatDuration, MISSING } from '@/lib/format';
 
 const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+const twoDecimals = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
 
 const missing = (n: number | null | undefined): n is null | undefined =>
@@ -30,7 +31,9 @@ export function formatByteRate(n: number | null | undefined): string {
 /** A short number for chart axes: 950, 1.2K, 3.4M. */
 export function formatAxisNumber(n: number): string {
   if (!Number.isFinite(n)) return '';
-  return Math.abs(n) >= 1_000 ? compact.format(n) : oneDecimal.format(n);
+  const abs = Math.abs(n);
+  if (abs >= 1_000) return compact.format(n);
+  return abs > 0 && abs < 10 ? twoDecimals.format(n) : oneDecimal.format(n);
 }
 
 /**
@@ -54,4 +57,30 @@ export function formatPercent(fraction: number | null | undefined): string {
 export function formatCpu(percent: number | null | undefined): string {
   if (missing(percent)) return MISSING;
   return `${oneDecimal.format(percent)}%`;
+}
+
+const RTT_UNITS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** A Go duration from /connz (`rtt`, e.g. "2.407491ms", "706µs") shortened: "2.4ms", "706µs". */
+export function formatRtt(rtt: string | null | undefined): string {
+  if (!rtt) return MISSING;
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let ms = 0;
+  let end = 0;
+  for (let m = re.exec(rtt); m; m = re.exec(rtt)) {
+    ms += Number(m[1]) * (RTT_UNITS[m[2] ?? ''] ?? 0);
+    end = re.lastIndex;
+  }
+  if (end !== rtt.length || end === 0) return rtt;
+  if (ms < 1) return `${Math.round(ms * 1000)}µs`;
+  if (ms < 1000) return `${oneDecimal.format(ms)}ms`;
+  return `${oneDecimal.format(ms / 1000)}s`;
 }

@@ -7,7 +7,7 @@ import { formatBytes, formatDateTime, formatNumber, formatUptime, MISSING } from
 import { type ConnectionsParams, useConnections } from '@/queries/connections';
 import '@/components/charts/charts.css';
 import { Drawer } from '../Drawer';
-import { formatRate } from '../format';
+import { formatRate, formatRtt } from '../format';
 import { Pager } from '../Pager';
 import { SortableTh } from '../SortableTh';
 import { nextSort, type SortState } from '../sort';
@@ -208,7 +208,7 @@ export function ConnectionsPage() {
                         {formatUptime(c.uptime)}
                         <div className="cell-sub">idle {formatUptime(c.idle)}</div>
                       </td>
-                      <td className="num">{c.rtt ?? MISSING}</td>
+                      <td className="num">{formatRtt(c.rtt)}</td>
                     </tr>
                   );
                 })}
@@ -267,7 +267,7 @@ function ConnectionDrawer({ conn: c, onClose }: { conn: ConnectionInfo; onClose:
           {formatDateTime(c.lastActivity)} <span className="muted">(idle {formatUptime(c.idle)})</span>
         </dd>
         <dt>RTT</dt>
-        <dd>{c.rtt ?? MISSING}</dd>
+        <dd>{formatRtt(c.rtt)}</dd>
         <dt>Pending</dt>
         <dd>{formatBytes(c.pendingBytes)}</dd>
         <dt>Messages from client</dt>

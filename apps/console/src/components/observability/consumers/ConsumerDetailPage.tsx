@@ -122,14 +122,15 @@ export function ConsumerDetailPage({ consumerRef: ref }: { consumerRef: Consumer
             />
             <StatCard
               label="Last active"
-              value={formatAgo(c.lastActive, now)}
-              sub={formatDateTime(c.lastActive)}
+              value={c.lastActive ? formatAgo(c.lastActive, now) : 'never'}
+              sub={c.lastActive ? formatDateTime(c.lastActive) : undefined}
             />
           </div>
           <div className="chart-grid">
             <TimeSeriesChart
               title="Backlog (messages)"
               testId="chart-consumer-backlog"
+              integer
               {...backlog}
               range={range}
               format={formatNumber}
@@ -138,6 +139,7 @@ export function ConsumerDetailPage({ consumerRef: ref }: { consumerRef: Consumer
             <TimeSeriesChart
               title="Lag as time"
               testId="chart-consumer-lag-time"
+              axisFormat={(n) => formatLagTime(n)}
               {...time}
               range={range}
               format={(n) => formatLagTime(n)}
@@ -152,6 +154,7 @@ export function ConsumerDetailPage({ consumerRef: ref }: { consumerRef: Consumer
             <TimeSeriesChart
               title="Redelivered"
               testId="chart-consumer-redelivered"
+              integer
               {...redelivered}
               range={range}
               format={formatNumber}

@@ -95,7 +95,7 @@ export function ConsumersTable({
                   </div>
                   <div className="cell-sub">
                     {c.filterSubject ? <span className="mono">{c.filterSubject} · </span> : null}
-                    active {formatAgo(c.lastActive, now)}
+                    {c.lastActive ? `active ${formatAgo(c.lastActive, now)}` : 'never active'}
                   </div>
                 </td>
                 {showStream ? (

@@ -5,12 +5,14 @@ import Link from 'next/link';
 import { TimeSeriesChart } from '@/components/charts/TimeSeriesChart';
 import { EmptyState, ErrorState, InlineError, LoadingState } from '@/components/states';
 import { formatBytes, formatNumber } from '@/lib/format';
-import { useOverview } from '@/queries/overview';
+import { useRefetchOnStatus } from '@/queries/live';
+import { overviewKeys, useAccounts, useOverview } from '@/queries/overview';
 import { type ChartLine, useSeriesChart } from '@/queries/series';
 import { ChartControls, useChartControls } from '../ChartControls';
 import { formatByteRate, formatRate } from '../format';
 import { HealthPill } from '../HealthPill';
 import { StatCard } from '../StatCard';
+import { AccountsTable } from './AccountsTable';
 
 const ALL = { target: '*', entity: 'server:*' };
 const MSG_LINES: ChartLine[] = [
@@ -29,8 +31,10 @@ const SUB_LINES: ChartLine[] = [
 /** Health, totals and throughput of everything Tern monitors. */
 export function OverviewPage() {
   const overview = useOverview();
+  const accounts = useAccounts();
   const controls = useChartControls();
   const { range, live, now } = controls;
+  useRefetchOnStatus(live, [overviewKeys.overview]);
   const msgs = useSeriesChart(MSG_LINES, range, live, now);
   const bytes = useSeriesChart(BYTE_LINES, range, live, now);
   const conns = useSeriesChart(CONN_LINES, range, live, now);
@@ -153,6 +157,7 @@ export function OverviewPage() {
         <TimeSeriesChart
           title="Connections"
           testId="chart-overview-connections"
+          integer
           {...conns}
           range={range}
           format={formatNumber}
@@ -160,6 +165,7 @@ export function OverviewPage() {
         <TimeSeriesChart
           title="Subscriptions"
           testId="chart-overview-subscriptions"
+          integer
           {...subs}
           range={range}
           format={formatNumber}
@@ -174,6 +180,15 @@ export function OverviewPage() {
         ) : (
           <TargetsTable targets={o.targets} />
         )
+      ) : null}
+
+      {accounts.data?.accounts.length ? (
+        <>
+          <h2>Accounts</h2>
+          <AccountsTable accounts={accounts.data.accounts} />
+        </>
+      ) : accounts.isError ? (
+        <InlineError error={accounts.error} testId="overview-accounts-error" />
       ) : null}
     </div>
   );

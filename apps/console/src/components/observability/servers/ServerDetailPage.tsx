@@ -7,17 +7,20 @@ import { TimeSeriesChart } from '@/components/charts/TimeSeriesChart';
 import { StatusPill } from '@/components/StatusPill';
 import { ErrorState, InlineError, LoadingState } from '@/components/states';
 import { formatAgo, formatBytes, formatNumber, formatUptime, MISSING } from '@/lib/format';
+import { useRefetchOnStatus } from '@/queries/live';
 import { type ChartLine, useSeriesChart } from '@/queries/series';
-import { useServerDetail } from '@/queries/topology';
+import { topologyKeys, useServerDetail } from '@/queries/topology';
 import { ChartControls, useChartControls } from '../ChartControls';
-import { formatByteRate, formatCpu, formatRate } from '../format';
+import { formatByteRate, formatCpu, formatRate, formatRtt } from '../format';
 import { HealthPill } from '../HealthPill';
+import { memberLabel } from './topologyLayout';
 
 /** One target: each of its servers in full, with charts of its traffic. */
 export function ServerDetailPage({ targetId }: { targetId: string }) {
   const detail = useServerDetail(targetId);
   const controls = useChartControls();
   const { range, live, now } = controls;
+  useRefetchOnStatus(live, [topologyKeys.server(targetId)]);
   const d = detail.data;
   const msgLines = useMemo<ChartLine[]>(() => {
     const target = { target: targetId, entity: 'server:*' };
@@ -107,6 +110,7 @@ export function ServerDetailPage({ targetId }: { targetId: string }) {
             <TimeSeriesChart
               title="Connections"
               testId="chart-server-connections"
+              integer
               {...conns}
               range={range}
               format={formatNumber}
@@ -121,6 +125,7 @@ export function ServerDetailPage({ targetId }: { targetId: string }) {
             <TimeSeriesChart
               title="Memory"
               testId="chart-server-mem"
+              axisFormat={formatBytes}
               {...mem}
               range={range}
               format={formatBytes}
@@ -248,14 +253,15 @@ function ServerCard({ server: s, now }: { server: ServerDetail; now: number }) {
               {s.routes.map((r) => (
                 <tr key={`${r.rid}|${r.remoteId}`}>
                   <td>
-                    <div className="cell-title">{r.remoteName ?? r.remoteId}</div>
-                    <div className="cell-sub mono">{r.remoteId}</div>
+                    <div className="cell-title" title={r.remoteId}>
+                      {memberLabel({ serverId: r.remoteId, serverName: r.remoteName }, 32)}
+                    </div>
                   </td>
                   <td className="mono">
                     {r.ip}:{r.port}
                     {r.didSolicit ? <span className="tag">solicited</span> : null}
                   </td>
-                  <td className="num">{r.rtt ?? MISSING}</td>
+                  <td className="num">{formatRtt(r.rtt)}</td>
                   <td className="num">{formatNumber(r.inMsgs)}</td>
                   <td className="num">{formatNumber(r.outMsgs)}</td>
                   <td className="num">{formatBytes(r.pendingSize)}</td>

@@ -7,7 +7,7 @@ import { EmptyState, ErrorState, InlineError, LoadingState } from '@/components/
 import { MISSING } from '@/lib/format';
 import { useTopology } from '@/queries/topology';
 import '@/components/charts/charts.css';
-import { edgesOf, layoutMembers } from './topologyLayout';
+import { edgesOf, LABEL_MARGIN, layoutMembers, memberLabel } from './topologyLayout';
 
 /** Drawing size by member count: a lone server needs little room. */
 const sizeFor = (n: number) => (n <= 1 ? 140 : n <= 3 ? 300 : 420);
@@ -78,16 +78,18 @@ function ClusterView({ cluster }: { cluster: ClusterTopology }) {
       <div className="topology-grid">
         <svg
           className="topology"
-          viewBox={`0 0 ${size} ${size}`}
+          viewBox={`0 0 ${size + 2 * LABEL_MARGIN} ${size}`}
           role="img"
           aria-label={`Cluster ${cluster.name ?? cluster.targetName}: ${cluster.members.length} servers, ${edges.length} routes`}
-          style={{ maxWidth: size }}
+          style={{ maxWidth: size + 2 * LABEL_MARGIN }}
         >
           {edges.map((e) => {
             const a = pos.get(e.a);
             const b = pos.get(e.b);
             if (!a || !b) return null;
-            const broken = !e.both || a.member.status === 'down' || b.member.status === 'down';
+            const down = a.member.status === 'down' || b.member.status === 'down';
+            // Seen from one side only although both sides are scraped: the other side lost the route.
+            const oneSided = !e.both && a.member.status === 'up' && b.member.status === 'up';
             return (
               <line
                 key={`${e.a}|${e.b}`}
@@ -95,7 +97,7 @@ function ClusterView({ cluster }: { cluster: ClusterTopology }) {
                 y1={a.y}
                 x2={b.x}
                 y2={b.y}
-                className={`topo-edge${broken ? ' topo-edge-down' : ''}`}
+                className={`topo-edge${down ? ' topo-edge-down' : oneSided ? ' topo-edge-partial' : ''}`}
               >
                 <title>{e.rtt ? `RTT ${e.rtt}` : 'route'}</title>
               </line>
@@ -116,7 +118,7 @@ function ClusterView({ cluster }: { cluster: ClusterTopology }) {
               />
               <circle r={6} fill={NODE_COLOR[n.member.status] ?? 'var(--text-faint)'} />
               <text y={32} textAnchor="middle">
-                {truncate(n.member.serverName ?? n.member.serverId, 22)}
+                {memberLabel(n.member)}
               </text>
               <text y={46} textAnchor="middle" className="topo-sub">
                 {n.member.status}
@@ -139,10 +141,12 @@ function ClusterView({ cluster }: { cluster: ClusterTopology }) {
                 <tr key={m.serverId} data-testid="topology-member" data-status={m.status}>
                   <td>
                     <div className="cell-title">
-                      {m.serverName ?? m.serverId}
+                      <span title={m.serverId}>{memberLabel(m, 24)}</span>
                       {m.discovered ? <span className="tag">discovered</span> : null}
                     </div>
-                    <div className="cell-sub mono">{m.monitorUrl ?? m.serverId}</div>
+                    <div className="cell-sub mono" title={m.serverId}>
+                      {m.monitorUrl ?? m.serverId}
+                    </div>
                   </td>
                   <td>
                     {m.status === 'unmonitored' ? (
@@ -166,8 +170,4 @@ function ClusterView({ cluster }: { cluster: ClusterTopology }) {
       </div>
     </section>
   );
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ClusterMember } from '@tern/contracts';
-import { edgesOf, layoutMembers } from './topologyLayout';
+import { edgesOf, LABEL_MARGIN, layoutMembers, memberLabel } from './topologyLayout';
 
 const member = (serverId: string, serverName?: string): ClusterMember => ({
   serverId,
@@ -13,13 +13,17 @@ const member = (serverId: string, serverName?: string): ClusterMember => ({
 
 test('layoutMembers centres a single server and spreads several on a circle', () => {
   const [only] = layoutMembers([member('A')], 400);
-  assert.deepEqual([only?.x, only?.y], [200, 186], 'centred, raised to leave room for the label');
+  assert.deepEqual(
+    [only?.x, only?.y],
+    [200 + LABEL_MARGIN, 186],
+    'centred, raised to leave room for the label',
+  );
   const three = layoutMembers([member('C', 'n3'), member('A', 'n1'), member('B', 'n2')], 400);
   assert.deepEqual(
     three.map((p) => p.member.serverName),
     ['n1', 'n2', 'n3'],
   );
-  assert.equal(Math.round(three[0]!.x), 200, 'first at the top');
+  assert.equal(Math.round(three[0]!.x), 200 + LABEL_MARGIN, 'first at the top');
   assert.ok(three[0]!.y < 200);
 });
 
@@ -32,4 +36,9 @@ test('edgesOf folds both directions into one edge and ignores unknown peers', ()
   assert.equal(ab?.both, true);
   const ac = edges.find((e) => e.b === 'C');
   assert.equal(ac?.both, false);
+});
+
+test('memberLabel prefers the name and shortens ids', () => {
+  assert.equal(memberLabel({ serverId: 'NABC', serverName: 'n1' }), 'n1');
+  assert.equal(memberLabel({ serverId: 'N'.repeat(56) }), `${'N'.repeat(17)}…`);
 });

@@ -16,17 +16,21 @@ export interface Edge {
   rtt?: string;
 }
 
-/** Places members evenly on a circle in a `size` square, in a stable (name) order. */
+/** Room on each side of the circle for the labels under the nodes. */
+export const LABEL_MARGIN = 70;
+
+/** Places members evenly on a circle in a `size` square (plus label margins left and right), in a stable (name) order. */
 export function layoutMembers(members: readonly ClusterMember[], size: number): NodePos[] {
   const sorted = [...members].sort((a, b) =>
     (a.serverName ?? a.serverId).localeCompare(b.serverName ?? b.serverId),
   );
-  const c = size / 2;
-  if (sorted.length === 1) return [{ member: sorted[0]!, x: c, y: c - 14 }];
-  const r = size / 2 - 60;
+  const cx = size / 2 + LABEL_MARGIN;
+  const cy = size / 2;
+  if (sorted.length === 1) return [{ member: sorted[0]!, x: cx, y: cy - 14 }];
+  const r = size / 2 - 50;
   return sorted.map((member, i) => {
     const angle = -Math.PI / 2 + (2 * Math.PI * i) / sorted.length;
-    return { member, x: c + r * Math.cos(angle), y: c + r * Math.sin(angle) };
+    return { member, x: cx + r * Math.cos(angle), y: cy + r * Math.sin(angle) };
   });
 }
 
@@ -51,4 +55,10 @@ export function edgesOf(links: readonly ClusterLink[], members: readonly Cluster
   }
   for (const [key, e] of edges) e.both = (dirs.get(key)?.size ?? 0) >= 2;
   return [...edges.values()];
+}
+
+/** A member's label: its name, or a shortened server id (ids are 56 characters). */
+export function memberLabel(m: Pick<ClusterMember, 'serverId' | 'serverName'>, max = 18): string {
+  const name = m.serverName && m.serverName !== m.serverId ? m.serverName : m.serverId;
+  return name.length > max ? `${name.slice(0, max - 1)}…` : name;
 }

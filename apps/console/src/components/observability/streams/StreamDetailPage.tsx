@@ -108,6 +108,7 @@ export function StreamDetailPage({ streamRef: ref }: { streamRef: StreamRef }) {
             <TimeSeriesChart
               title="Messages"
               testId="chart-stream-messages"
+              integer
               {...messages}
               range={range}
               format={formatNumber}
@@ -115,6 +116,7 @@ export function StreamDetailPage({ streamRef: ref }: { streamRef: StreamRef }) {
             <TimeSeriesChart
               title="Size"
               testId="chart-stream-bytes"
+              axisFormat={formatBytes}
               {...bytes}
               range={range}
               format={formatBytes}
