@@ -15,7 +15,7 @@
 //   POST T/operator/{preview,apply}                         A BindOperatorRequest (manage target's accounts)
 //   POST T/snippet                                          V ConfigSnippetRequest → ConfigSnippetResponse
 //   POST T/:account/{create,update}/{preview,apply}         A AccountChangeRequest
-//   POST T/:account/users/:user/{create,update}/...         A UserChangeRequest
+//   POST T/:account/users/:user/{create,update}/...         A UserChangeRequest (update re-signs the JWT)
 //   POST T/:account/users/:user/revoke/...                  A { confirm }
 //   GET  T/:account/users/:user/creds                       A text: the user's `.creds` (audited)
 // Usage (connections, subscriptions, JetStream) comes from GET /api/accounts.

@@ -220,6 +220,38 @@ describe('accounts on a nats-server 2.9.10 in operator mode (full resolver)', ()
     );
   });
 
+  test('changing the permissions of a user re-signs its JWT', async () => {
+    const preview = await post<AccountChangePreview>(
+      `/api/targets/${targetId}/accounts/APP/users/alice/update/preview`,
+      {
+        spec: { permissions: { pub: { allow: ['app.only.>'] } } },
+      },
+    );
+    assert.ok(preview.diff.some((d) => d.path.startsWith('permissions')));
+    await post(`/api/targets/${targetId}/accounts/APP/users/alice/update/apply`, {
+      spec: { permissions: { pub: { allow: ['app.only.>'] } } },
+    });
+    const creds = (await get(`/api/targets/${targetId}/accounts/APP/users/alice/creds`)).body;
+    const nc = await connect({ servers: nats.natsUrl, authenticator: credsAuthenticator(enc.encode(creds)) });
+    try {
+      // Publishing outside the new permissions is refused by the server.
+      const refused = new Promise<string>((resolve) => {
+        void (async () => {
+          for await (const s of nc.status()) if (s.type === 'error') return resolve(String(s.error));
+        })();
+      });
+      nc.publish('app.events.x', 'nope');
+      await nc.flush();
+      const reason = await Promise.race([
+        refused,
+        new Promise<string>((r) => setTimeout(() => r('none'), 5000)),
+      ]);
+      assert.match(reason, /[Pp]ermissions [Vv]iolation/);
+    } finally {
+      await nc.close();
+    }
+  });
+
   test('revoking a user needs confirmation and locks its creds out', async () => {
     await post(`/api/targets/${targetId}/accounts/APP/users/bob/create/apply`, { spec: {} });
     const creds = (await get(`/api/targets/${targetId}/accounts/APP/users/bob/creds`)).body;
@@ -275,5 +307,91 @@ describe('config snippets for file-configured servers', () => {
     assert.match(text, /\{ service: \{ account: "BILLING", subject: "bill.req" \}, to: "billing" \}/);
     assert.match(text, /max_streams: 3/);
     assert.match(text, /publish: \{ allow: \["orders.>"\] \}/);
+  });
+});
+
+describe('a file-configured nats-server: read-only view and snippet', () => {
+  let db: Database;
+  let app: FastifyInstance;
+  let viewer: Client;
+  let admin: Client;
+  let nats: TestNats;
+  let dir: string;
+  let targetId: string;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tern-accounts-file-'));
+    const file = join(dir, 'server.conf');
+    await writeFile(
+      file,
+      `accounts {
+  A: { users: [{ user: a, password: a }], exports: [{ stream: "foo.>" }, { service: "svc" }] }
+  B: { users: [{ user: b, password: b }], imports: [{ stream: { account: A, subject: "foo.>" } }, { service: { account: A, subject: "svc" }, to: "a.svc" }] }
+}
+`,
+    );
+    nats = await startNatsServer({ args: ['-c', file] });
+    db = await openDatabase({ dataDir: 'memory://' });
+    ({ app } = await testApp(db));
+    admin = await login(app, 'admin');
+    viewer = await login(app, 'viewer');
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/targets',
+      payload: { name: 'by-file', natsUrls: [nats.natsUrl], monitorUrls: [nats.monitorUrl] },
+      headers: admin.headers(true),
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    targetId = res.json<Target>().id;
+  });
+
+  after(async () => {
+    await app?.close();
+    await nats?.stop();
+    await db?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('accounts with exports and imports as the server reports them, without the system imports', async () => {
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/targets/${targetId}/accounts`,
+      headers: viewer.headers(),
+    });
+    assert.equal(res.statusCode, 200);
+    const view = res.json<TargetAccountsResponse>();
+    assert.equal(view.mode, 'config');
+    assert.deepEqual(view.accounts, []);
+    const b = view.configured.find((a) => a.name === 'B');
+    assert.deepEqual(b?.imports.map((i) => [i.account, i.type, i.subject, i.localSubject]).sort(), [
+      ['A', 'service', 'svc', 'a.svc'],
+      ['A', 'stream', 'foo.>', 'foo.>'],
+    ]);
+    assert.deepEqual(
+      view.configured
+        .find((a) => a.name === 'A')
+        ?.exports.map((e) => e.subject)
+        .sort(),
+      ['foo.>', 'svc'],
+    );
+  });
+
+  test('changes are refused with a plain reason; a viewer may generate a config snippet', async () => {
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/api/targets/${targetId}/accounts/C/create/preview`,
+      payload: { spec: {} },
+      headers: admin.headers(true),
+    });
+    assert.equal(refused.statusCode, 409);
+    assert.equal(refused.json<{ error: { code: string } }>().error.code, 'ACCOUNTS_NOT_MANAGED');
+    const snippet = await app.inject({
+      method: 'POST',
+      url: `/api/targets/${targetId}/accounts/snippet`,
+      payload: { account: 'C', spec: { imports: [{ account: 'A', subject: 'foo.>', type: 'stream' }] } },
+      headers: viewer.headers(true),
+    });
+    assert.equal(snippet.statusCode, 200, snippet.body);
+    assert.match(snippet.json<{ snippet: string }>().snippet, /stream: \{ account: "A", subject: "foo.>" \}/);
   });
 });

@@ -289,12 +289,13 @@ export class AccountsService {
           // The system imports every account gets ($SYS.REQ.ACCOUNT.PING.*) are noise here.
           imports: (d.imports ?? [])
             .filter((i) => i.account !== list.system_account || system)
-            .map((i) => ({
-              subject: i.subject,
-              account: i.account,
-              type: i.type,
-              ...((i.local_subject ?? i.to) ? { localSubject: (i.local_subject ?? i.to) as string } : {}),
-            })),
+            .map((i) => {
+              // /accountz reports a service import by its local subject, the exporter's in `to`.
+              const service = i.type === 'service';
+              const theirs = service ? (i.to ?? i.subject) : i.subject;
+              const local = service ? i.subject : (i.local_subject ?? i.to ?? i.subject);
+              return { subject: theirs, account: i.account, type: i.type, localSubject: local };
+            }),
         };
       }),
     );
@@ -437,6 +438,37 @@ export class AccountsService {
           },
         });
         return { ...after, publicKey: ukp.getPublicKey() };
+      },
+    };
+  }
+
+  /**
+   * Re-signs a user's JWT with new permissions. The JWT it had stays valid until it expires or the user
+   * is revoked (as with `nsc edit user`): the new `.creds` carry the new permissions.
+   */
+  async planUserUpdate(targetId: string, account: string, user: string, spec: UserSpec): Promise<Change> {
+    const op = await this.#requireManaged(targetId);
+    const acc = op.accounts.find((a) => a.name === account);
+    if (!acc) throw new NotFoundObject('Account', account);
+    if (acc.system) throw new SystemAccountReadOnly();
+    const u = acc.users.find((x) => x.name === user);
+    if (!u) throw new NotFoundObject('User', `${account}/${user}`);
+    if (u.revokedAt) throw new BadChange(`User ${account}/${user} is revoked`);
+    return {
+      action: 'account.user.update',
+      objectType: kind('user'),
+      objectId: `${account}/${user}`,
+      targetId,
+      before: { account, user, ...(u.spec as UserSpec) },
+      after: { account, user, ...spec },
+      destructive: false,
+      warnings: [
+        'Credentials downloaded before keep their old permissions: hand out the new .creds, and revoke the user to lock the old ones out.',
+      ],
+      run: async () => {
+        const jwt = natsJwt.encodeUser(this.#kp(acc.seed), u.publicKey, userNats(spec), { name: user });
+        await this.#prisma.natsUser.update({ where: { id: u.id }, data: { jwt, spec } });
+        return { account, user, ...spec, publicKey: u.publicKey };
       },
     };
   }

@@ -161,6 +161,12 @@ export const accountsAdminRoutes: FastifyPluginAsyncTypebox<AccountsAdminOptions
     identify: user('account.user.create'),
     plan: (p, b) => svc.planUserCreate(p.targetId, p.account, p.user, b.spec),
   });
+  accountChange(base, audit, `${T}/:account/users/:user/update`, {
+    params: AccountUserParams,
+    body: UserChangeRequest,
+    identify: user('account.user.update'),
+    plan: (p, b) => svc.planUserUpdate(p.targetId, p.account, p.user, b.spec),
+  });
   accountChange(base, audit, `${T}/:account/users/:user/revoke`, {
     params: AccountUserParams,
     body: Type.Object({ confirm: Type.Optional(Type.String()) }),
