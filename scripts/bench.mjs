@@ -9,6 +9,8 @@ import { repoRoot } from './lib/stack.mjs';
 
 const SUITES = {
   core: 'packages/broker/bench/core.ts',
+  monitor: 'apps/monitor/bench/monitor.ts',
+  messages: 'apps/monitor/bench/messages.ts',
 };
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = asked.length ? asked : Object.keys(SUITES);

@@ -70,7 +70,8 @@ async function fill(natsUrl: string, n: number): Promise<void> {
   let sentPings = 0;
   for (let i = 0; i < n; i += BATCH) {
     const parts: string[] = [];
-    for (let j = i; j < Math.min(n, i + BATCH); j++) parts.push(`PUB bench.s${j % 16} ${PAYLOAD}\r\n${payload}\r\n`);
+    for (let j = i; j < Math.min(n, i + BATCH); j++)
+      parts.push(`PUB bench.s${j % 16} ${PAYLOAD}\r\n${payload}\r\n`);
     parts.push('PING\r\n');
     sentPings++;
     if (!sock.write(parts.join(''))) await new Promise((r) => sock.once('drain', r));
@@ -99,7 +100,9 @@ async function run(server: Server) {
 
   const dir = await mkdtemp(join(tmpdir(), 'tern-bench-msgs-db-'));
   const db = await openDatabase({ dataDir: join(dir, 'pglite') });
-  await db.prisma.user.create({ data: { username: 'admin', role: 'admin', passwordHash: await hashPassword('benchmark-pass') } });
+  await db.prisma.user.create({
+    data: { username: 'admin', role: 'admin', passwordHash: await hashPassword('benchmark-pass') },
+  });
   const target = await db.prisma.target.create({
     data: { name: 'bench', natsUrls: [server.natsUrl], monitorUrls: [server.monitorUrl] },
   });
@@ -117,10 +120,15 @@ async function run(server: Server) {
   let midTime = '';
   const page = async (query: string) => {
     const started = performance.now();
-    const res = await app.inject({ method: 'GET', url: `${base}/streams/BENCH?${query}`, headers: { cookie } });
+    const res = await app.inject({
+      method: 'GET',
+      url: `${base}/streams/BENCH?${query}`,
+      headers: { cookie },
+    });
     const ms = performance.now() - started;
     const body = res.json<MessageBrowseResponse>();
-    if (res.statusCode !== 200 || body.messages.length !== 100) throw new Error(`browse failed: ${res.body.slice(0, 200)}`);
+    if (res.statusCode !== 200 || body.messages.length !== 100)
+      throw new Error(`browse failed: ${res.body.slice(0, 200)}`);
     midTime ||= body.messages[0]?.time ?? '';
     return ms;
   };
@@ -190,8 +198,12 @@ for (const start of [tern, goNats]) {
     console.log(`  first page of 100, from the middle     ${r.midMs.toFixed(1)} ms (target < 200 ms)`);
     console.log(`  last 100 on one subject of 16          ${r.filteredMs.toFixed(1)} ms`);
     console.log(`  time jump + 100                        ${r.jumpMs.toFixed(1)} ms`);
-    console.log(`  replay, no rate limit                  ${Math.round(r.replayRate).toLocaleString()} msgs/s (target >= 100,000 to Tern)`);
-    console.log(`  export                                 ${r.exportMBs.toFixed(1)} MB/s (${Math.round(r.exportMsgs).toLocaleString()} msgs/s)`);
+    console.log(
+      `  replay, no rate limit                  ${Math.round(r.replayRate).toLocaleString()} msgs/s (target >= 100,000 to Tern)`,
+    );
+    console.log(
+      `  export                                 ${r.exportMBs.toFixed(1)} MB/s (${Math.round(r.exportMsgs).toLocaleString()} msgs/s)`,
+    );
   } finally {
     await server.stop();
   }
@@ -200,6 +212,10 @@ const t = results.tern;
 const g = results['nats-server'];
 if (t && g) {
   console.log('\nTern / nats-server (API time: lower is better; throughput: higher is better)');
-  console.log(`  page from end ${(t.endMs / g.endMs).toFixed(2)}  page from middle ${(t.midMs / g.midMs).toFixed(2)}`);
-  console.log(`  replay ${(t.replayRate / g.replayRate).toFixed(2)}  export ${(t.exportMBs / g.exportMBs).toFixed(2)}`);
+  console.log(
+    `  page from end ${(t.endMs / g.endMs).toFixed(2)}  page from middle ${(t.midMs / g.midMs).toFixed(2)}`,
+  );
+  console.log(
+    `  replay ${(t.replayRate / g.replayRate).toFixed(2)}  export ${(t.exportMBs / g.exportMBs).toFixed(2)}`,
+  );
 }

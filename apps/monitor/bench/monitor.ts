@@ -1,4 +1,4 @@
-// `npm run bench -- monitor [--streams=N] [--consumers=N] [--seconds=N]`: one monitor scraping a
+// `npm run bench -- monitor [--streams=N] [--consumers=N] [--seconds=N] [--tern] [--pglite]`: one monitor scraping a
 // nats-server with 1,000 streams and 5,000 consumers every 2 s. Measures the monitor's CPU share of
 // one core and RSS while it scrapes, the database growth per day (extrapolated from the rollups one
 // minute produces), and the p95 latency of GET /api/streams and of a 24 h GET /api/series query.
@@ -9,6 +9,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { startServer } from '@tern/broker';
 import { openDatabase } from '@tern/db';
 import { startThrowawayPostgres } from '@tern/db/testing';
 import { buildApp } from '../src/app.js';
@@ -28,7 +29,33 @@ const SECONDS = arg('seconds', 30);
 // PostgreSQL is what a deployment of this size runs on; `--pglite` measures the embedded default
 // (whose WASM PostgreSQL alone takes ~700-900 MB RSS).
 const PGLITE = process.argv.includes('--pglite');
+/** `--tern`: the same load on Tern's broker (JetStream on) instead of nats-server. */
+const TERN = process.argv.includes('--tern');
+
+async function startTarget(
+  dir: string,
+): Promise<{ name: string; natsUrl: string; monitorUrl: string; stop(): Promise<void> }> {
+  if (!TERN) {
+    const n = await startNatsServer({ args: ['-js', '-sd', join(dir, 'js')] });
+    return { name: 'nats-server', ...n };
+  }
+  const h = await startServer({
+    host: '127.0.0.1',
+    port: -1,
+    httpPort: -1,
+    jetstream: true,
+    storeDir: join(dir, 'js'),
+  });
+  return {
+    name: "Tern's broker",
+    natsUrl: `nats://127.0.0.1:${h.port}`,
+    monitorUrl: `http://127.0.0.1:${h.httpPort}`,
+    stop: () => h.close(),
+  };
+}
 const INTERVAL_MS = 2_000;
+/** `--jsz-every=ms`: fetch streams and consumers less often than the 2 s scrape (SCRAPE_JSZ_INTERVAL_MS). */
+const JSZ_EVERY_MS = arg('jsz-every', INTERVAL_MS);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -47,7 +74,7 @@ async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tern-bench-monitor-'));
-  const nats = await startNatsServer({ args: ['-js', '-sd', join(dir, 'js')] });
+  const nats = await startTarget(dir);
   const pg = PGLITE ? undefined : await startThrowawayPostgres();
   const db = await openDatabase(pg ? { url: pg.url } : { dataDir: join(dir, 'pglite') });
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
@@ -68,12 +95,12 @@ async function main(): Promise<void> {
     });
     await nc.close();
     console.log(
-      `setup: ${STREAMS} streams, ${CONSUMERS} consumers on nats-server in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+      `setup: ${STREAMS} streams, ${CONSUMERS} consumers on ${nats.name} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
 
     const baseRss = process.memoryUsage().rss;
     // 2. The monitor, as main.ts builds it (in this process, so its CPU and memory are what we read).
-    const scraper = new Scraper({ intervalMs: INTERVAL_MS, timeoutMs: 10_000 });
+    const scraper = new Scraper({ intervalMs: INTERVAL_MS, timeoutMs: 10_000, jszEveryMs: JSZ_EVERY_MS });
     const obs = createObservatory(scraper, db.prisma, OBSERVABILITY_DEFAULTS);
     const password = randomBytes(12).toString('hex');
     await db.prisma.user.create({
@@ -178,12 +205,12 @@ async function main(): Promise<void> {
         `${label.padEnd(34)} ${value.padStart(12)}   target ${target.padEnd(8)} ${ok ? 'ok' : 'OVER'}`,
       );
     console.log(
-      `\nmonitor scraping ${STREAMS} streams / ${CONSUMERS} consumers every ${INTERVAL_MS / 1000} s, ${SECONDS} s measured, database ${PGLITE ? 'PGlite' : 'PostgreSQL'}`,
+      `\nmonitor scraping ${nats.name} with ${STREAMS} streams / ${CONSUMERS} consumers every ${INTERVAL_MS / 1000} s (/jsz every ${JSZ_EVERY_MS / 1000} s), ${SECONDS} s measured, database ${PGLITE ? 'PGlite' : 'PostgreSQL'}`,
     );
     line('CPU share of one core', `${(cpuShare * 100).toFixed(1)} %`, '< 10 %', cpuShare < 0.1);
     line('RSS (max)', mb(maxRss), '< 300 MB', maxRss < 300 * 1024 * 1024);
     line(
-      'p95 GET /api/streams (100 of 1000)',
+      `p95 GET /api/streams (100 of ${STREAMS})`,
       `${pct(streamsMs, 95).toFixed(1)} ms`,
       '< 100 ms',
       pct(streamsMs, 95) < 100,
@@ -210,6 +237,8 @@ async function main(): Promise<void> {
       `p50: streams ${pct(streamsMs, 50).toFixed(1)} ms, series ${pct(seriesMs, 50).toFixed(1)} ms`,
     );
     console.log(`CPU split: ${split}`);
+    if (TERN)
+      console.log("Tern's broker runs in this process: its CPU and memory are included in the figures above");
     const m = process.memoryUsage();
     console.log(
       `memory now: rss ${mb(m.rss)}, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)}; ` +

@@ -26,6 +26,8 @@ export const ConfigEnv = Type.Object({
   TERN_DATA_DIR: Type.String({ minLength: 1, default: './data' }),
   SCRAPE_INTERVAL_MS: ms(2000),
   SCRAPE_TIMEOUT_MS: ms(1500),
+  /** How often /jsz (streams and consumers) is fetched; default every scrape. Raise it for thousands of consumers. */
+  SCRAPE_JSZ_INTERVAL_MS: Type.Optional(Type.Integer({ minimum: 1 })),
   TARGET_VALIDATION_TIMEOUT_MS: ms(3000),
   TERN_EMBEDDED_NATS_URL: Type.Optional(Type.String({ minLength: 1 })),
   TERN_EMBEDDED_MONITOR_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
@@ -73,6 +75,8 @@ export interface Config {
   dataDir: string;
   scrapeIntervalMs: number;
   scrapeTimeoutMs: number;
+  /** Undefined: every scrape. */
+  scrapeJszIntervalMs: number | undefined;
   validationTimeoutMs: number;
   embedded: { natsUrl: string | undefined; monitorUrl: string } | undefined;
   adminUser: string;
@@ -124,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(c.TERN_DATA_DIR),
     scrapeIntervalMs: c.SCRAPE_INTERVAL_MS,
     scrapeTimeoutMs: c.SCRAPE_TIMEOUT_MS,
+    scrapeJszIntervalMs: c.SCRAPE_JSZ_INTERVAL_MS,
     validationTimeoutMs: c.TARGET_VALIDATION_TIMEOUT_MS,
     embedded: c.TERN_EMBEDDED_MONITOR_URL
       ? { natsUrl: c.TERN_EMBEDDED_NATS_URL, monitorUrl: c.TERN_EMBEDDED_MONITOR_URL }

@@ -28,6 +28,7 @@ async function main(): Promise<number> {
     connzLimit: config.observability.connzLimit,
     subszLimit: config.observability.subszLimit,
     discover: config.observability.discoverPeers,
+    ...(config.scrapeJszIntervalMs ? { jszEveryMs: config.scrapeJszIntervalMs } : {}),
   });
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {

@@ -170,6 +170,8 @@ export class AdvisoryListener {
     let nc: NatsConnection;
     try {
       nc = await this.pool.get(targetId);
+      // From now on the monitor's own changes to this target are expected back as advisories.
+      this.pool.own.listen(targetId, true);
       for (const s of w.subs) s.unsubscribe();
       w.subs = [];
       const onMsg = (subject: string, data: Uint8Array) => {
@@ -196,12 +198,14 @@ export class AdvisoryListener {
       w.error = null;
       void nc.closed().then(() => {
         w.connected = false;
+        if (this.#watches.get(targetId) === w) this.pool.own.listen(targetId, false);
       });
       // Seed the before-state cache with what exists now, and record what changed while we were away.
       await this.#reconcile(targetId).catch(() => {});
     } catch (err) {
       w.connected = false;
       w.error = (err as Error).message;
+      this.pool.own.listen(targetId, false);
     }
   }
 
@@ -245,6 +249,7 @@ export class AdvisoryListener {
   async #unwatch(targetId: string): Promise<void> {
     const w = this.#watches.get(targetId);
     this.#watches.delete(targetId);
+    this.pool.own.listen(targetId, false);
     if (w) {
       w.stopped = true;
       for (const s of w.subs) s.unsubscribe();
@@ -290,8 +295,10 @@ export class AdvisoryListener {
     const response = parse(adv.response);
     const described = describeApiSubject(adv.subject ?? '', response);
     if (!described) return;
-    // Our own change: already audited by the API (it refreshed the cache itself).
-    const own = this.pool.own.claim(targetId, adv.subject ?? '') || client.name === MONITOR_CLIENT_NAME;
+    // Our own change: already audited by the API (it refreshed the cache itself). Tern's broker names the
+    // client; nats-server 2.9 does not, so the request the monitor noted before sending it is matched.
+    const own =
+      this.pool.own.claim(targetId, adv.subject ?? '', adv.request) || client.name === MONITOR_CLIENT_NAME;
     if (own) {
       w.pendingBefore.delete(`${described.kind}:${described.objectId}`);
       return;

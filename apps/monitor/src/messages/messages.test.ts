@@ -501,6 +501,34 @@ for (const server of jsServers) {
       );
       assert.equal(left, true);
     });
+
+    test('a live tail relays core messages as Server-Sent Events, payloads as inert text', async () => {
+      const address = await app.listen({ port: 0, host: '127.0.0.1' });
+      const abort = new AbortController();
+      const res = await fetch(`${address}${url('/tail')}?subject=tail.*`, {
+        headers: viewer.headers(),
+        signal: abort.signal,
+      });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
+      const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+      let text = '';
+      const until = async (pattern: RegExp) =>
+        waitFor(async () => {
+          const { value } = await reader.read();
+          text += new TextDecoder().decode(value);
+          return pattern.test(text) ? true : undefined;
+        }, `tail output ${pattern}`);
+      await until(/event: ready/);
+      nc.publish('tail.one', enc('<b>hello</b>'));
+      await until(/tail\.one/);
+      const data = text.split('\n').find((l) => l.startsWith('data: {') && l.includes('tail.one'));
+      assert.ok(data);
+      const event = JSON.parse(data.slice(6)) as { subject: string; preview: string; kind: string };
+      assert.deepEqual([event.subject, event.preview, event.kind], ['tail.one', '<b>hello</b>', 'text']);
+      abort.abort();
+      await reader.cancel().catch(() => {});
+    });
   });
 }
 

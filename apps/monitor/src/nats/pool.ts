@@ -10,37 +10,80 @@ import { NoNatsUrl, TargetNatsUnreachable } from './errors.js';
 export const MONITOR_CLIENT_NAME = `tern-monitor-${randomBytes(6).toString('hex')}`;
 
 const OWN_TTL_MS = 30_000;
+const OWN_MAX = 1000;
 const MUTATING_API =
   /^\$JS\.API\.(STREAM\.(CREATE|UPDATE|DELETE|PURGE|MSG\.DELETE)|CONSUMER\.(CREATE|DURABLE\.CREATE|DELETE|PAUSE))\./;
 
+interface Expected {
+  targetId: string;
+  subject: string;
+  body: string;
+  at: number;
+}
+
 /**
- * The JetStream API requests this monitor sent, per target and subject, so the API audit advisories they
- * cause are not recorded a second time as outside changes (nats-server 2.9 advisories carry only the
- * account, not the client's name). Each advisory consumes one entry; unclaimed entries expire.
+ * The JetStream API changes this monitor is about to make, so the API audit advisories they cause are not
+ * recorded a second time as outside changes (nats-server 2.9's advisory carries only the account, not the
+ * client's name). An expectation names the target, the API subject (hence object and action) and the exact
+ * request body; each advisory consumes at most one. Expectations are kept only while the target's advisories
+ * are listened to (an advisory sent while nobody listens never arrives, and a stale expectation would hide
+ * a later outside change), expire after `ttlMs`, and are capped at `max` (oldest dropped first).
  */
 export class OwnRequests {
-  readonly #sent = new Map<string, number[]>();
+  // In the order noted, so expired and excess entries are at the front.
+  #expected: Expected[] = [];
+  readonly #listening = new Set<string>();
 
-  note(targetId: string, subject: string): void {
-    const key = `${targetId} ${subject}`;
-    const now = Date.now();
-    const times = (this.#sent.get(key) ?? []).filter((t) => now - t < OWN_TTL_MS);
-    times.push(now);
-    this.#sent.set(key, times);
+  constructor(
+    private readonly ttlMs = OWN_TTL_MS,
+    private readonly max = OWN_MAX,
+  ) {}
+
+  /** Starts (or stops, dropping its expectations) remembering the target's changes. */
+  listen(targetId: string, on: boolean): void {
+    if (on) {
+      this.#listening.add(targetId);
+      return;
+    }
+    this.#listening.delete(targetId);
+    this.#expected = this.#expected.filter((e) => e.targetId !== targetId);
   }
 
-  /** True (and consumes the entry) when the monitor itself sent a request on `subject` recently. */
-  claim(targetId: string, subject: string): boolean {
-    const key = `${targetId} ${subject}`;
-    const now = Date.now();
-    const times = (this.#sent.get(key) ?? []).filter((t) => now - t < OWN_TTL_MS);
-    const hit = times.length > 0;
-    times.shift();
-    if (times.length === 0) this.#sent.delete(key);
-    else this.#sent.set(key, times);
-    return hit;
+  /** Expects the advisory of a request the monitor is about to send (ignored for reads). */
+  note(targetId: string, subject: string, body: string | Uint8Array | undefined, now = Date.now()): void {
+    if (!this.#listening.has(targetId) || !MUTATING_API.test(subject)) return;
+    this.#prune(now);
+    this.#expected.push({ targetId, subject, body: asText(body), at: now });
+    if (this.#expected.length > this.max) this.#expected.splice(0, this.#expected.length - this.max);
+  }
+
+  /**
+   * True (consuming the expectation) when the monitor itself sent this request recently: same target and
+   * subject, and the same body when the advisory carries one.
+   */
+  claim(targetId: string, subject: string, body: string | undefined, now = Date.now()): boolean {
+    this.#prune(now);
+    const i = this.#expected.findIndex(
+      (e) => e.targetId === targetId && e.subject === subject && (body === undefined || e.body === body),
+    );
+    if (i < 0) return false;
+    this.#expected.splice(i, 1);
+    return true;
+  }
+
+  /** How many expectations are held. */
+  get size(): number {
+    return this.#expected.length;
+  }
+
+  #prune(now: number): void {
+    const firstLive = this.#expected.findIndex((e) => now - e.at < this.ttlMs);
+    if (firstLive !== 0) this.#expected.splice(0, firstLive < 0 ? this.#expected.length : firstLive);
   }
 }
+
+const asText = (body: string | Uint8Array | undefined): string =>
+  body === undefined ? '' : typeof body === 'string' ? body : new TextDecoder().decode(body);
 
 /** One official-client connection per target, opened on first use with the target's decrypted credentials. */
 export class NatsPool {
@@ -98,7 +141,7 @@ export class NatsPool {
     // Every JetStream API request, whether from jsApi or the kv/obj/jetstream clients, goes through here.
     const request = nc.request.bind(nc);
     nc.request = (subject, payload, opts) => {
-      if (MUTATING_API.test(subject)) this.own.note(targetId, subject);
+      this.own.note(targetId, subject, payload);
       return request(subject, payload, opts);
     };
     return nc;

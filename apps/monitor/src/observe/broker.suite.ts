@@ -3,12 +3,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { type ServerHandle, startServer } from '@tern/broker';
 import type {
   ConnectionsResponse,
+  ConsumersResponse,
   OverviewResponse,
   ServerDetailResponse,
+  StreamsResponse,
   SubjectsResponse,
   Target,
   TopologyResponse,
@@ -108,6 +111,23 @@ describe("observability of Tern's broker", () => {
     const topo = await get<TopologyResponse>('/api/topology');
     assert.equal(topo.clusters[0]?.members.length, 1);
     assert.equal(topo.clusters[0]?.name, undefined, 'a standalone server');
+  });
+
+  test('JetStream on the broker: a stream and a lagging consumer with the numbers left unconsumed', async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: 'JOBS', subjects: ['jobs.>'] });
+    await jsm.consumers.add('JOBS', { durable_name: 'behind', ack_policy: AckPolicy.Explicit });
+    const js = jetstream(nc);
+    for (let i = 0; i < 30; i++) await js.publish('jobs.new', `job ${i}`);
+    const consumers = await waitFor(async () => {
+      const r = await get<ConsumersResponse>(`/api/consumers?target=${target.id}`);
+      return r.consumers[0]?.numPending === 30 ? r : undefined;
+    }, 'the broker consumer backlog');
+    assert.equal(consumers.consumers[0]?.name, 'behind');
+    assert.equal(consumers.consumers[0]?.lag.outstanding, 30);
+    const streams = await get<StreamsResponse>(`/api/streams?target=${target.id}`);
+    assert.equal(streams.streams[0]?.name, 'JOBS');
+    assert.equal(streams.streams[0]?.messages, 30);
   });
 
   test('a stopped broker is marked down with the reason', async () => {

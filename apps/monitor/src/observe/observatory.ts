@@ -109,7 +109,8 @@ export class Observatory {
   ingest(s: VarzSample): SeriesSample[] {
     this.generation++;
     const t = s.time.getTime();
-    const observations = extractObservations(s.snapshot);
+    // A carried-over /jsz was ingested when it was fetched: reading it again would be a false sample.
+    const observations = extractObservations(s.jszFresh ? s.snapshot : { ...s.snapshot, jsz: undefined });
     const added = this.store.ingestServer(s.targetId, s.varz.server_id, t, observations);
     this.#track(this.#conns, s, t, connCounters(s.snapshot));
     this.#track(this.#subs, s, t, subCounters(s.snapshot));

@@ -118,3 +118,25 @@ describe('a server that never answers', () => {
     }
   });
 });
+
+test('/jsz is fetched every jszEveryMs and carried over in between, marked as not fresh', async () => {
+  const nats = await startNatsServer({ args: ['-js'] });
+  const scraper = new Scraper({ intervalMs: 60_000, timeoutMs: 2000, jszEveryMs: 600_000 });
+  try {
+    const samples: VarzSample[] = [];
+    scraper.on('sample', (s) => samples.push(s));
+    scraper.setTarget({ id: 't', name: 'x', monitorUrls: [nats.monitorUrl], embedded: false });
+    await scraper.scrapeNow('t');
+    await scraper.scrapeNow('t');
+    assert.deepEqual(
+      samples.map((s) => s.jszFresh),
+      [true, false],
+    );
+    assert.ok(samples[1]?.snapshot.jsz, 'the last /jsz is carried over');
+    assert.equal(samples[1]?.snapshot.jsz, samples[0]?.snapshot.jsz);
+    assert.ok(samples[1]?.snapshot.connz, 'everything else is fetched every time');
+  } finally {
+    await scraper.stop();
+    await nats.stop();
+  }
+});

@@ -38,6 +38,8 @@ export interface VarzSample {
   varz: Varz;
   /** Every body fetched in this scrape. */
   snapshot: ServerScrape;
+  /** False when `snapshot.jsz` was carried over from an earlier scrape (see `jszEveryMs`). */
+  jszFresh: boolean;
   discovered: boolean;
 }
 
@@ -92,6 +94,11 @@ export interface ScraperOptions {
    * this often and carried over in between (default 30 s).
    */
   jszConfigEveryMs?: number;
+  /**
+   * How often /jsz (streams and consumers, by far the largest body) is fetched; between two fetches the
+   * last one is carried over and not ingested again (default: every scrape).
+   */
+  jszEveryMs?: number;
 }
 
 interface Endpoint {
@@ -102,6 +109,8 @@ interface Endpoint {
   unsupported: Map<ExtraEndpoint, number>;
   /** When /jsz was last fetched with configurations. */
   jszConfigAt?: number;
+  /** When /jsz was last fetched. */
+  jszAt?: number;
 }
 
 /**
@@ -126,6 +135,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
       discoveryEveryMs: 10_000,
       discover: true,
       jszConfigEveryMs: 30_000,
+      jszEveryMs: opts.intervalMs,
       ...opts,
     };
   }
@@ -280,6 +290,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
         if (r.status === 'fulfilled') {
           (snapshot as unknown as Record<string, unknown>)[key] = r.value;
           if (key !== 'jsz') return;
+          endpoint.jszAt = time.getTime();
           if (path === JSZ_WITH_CONFIG) endpoint.jszConfigAt = time.getTime();
           // Something new has no configuration yet: fetched again with configurations below.
           else if (!carryConfigs(state.snapshot?.jsz, snapshot.jsz)) needConfig = true;
@@ -292,6 +303,10 @@ export class Scraper extends EventEmitter<ScraperEvents> {
           });
         }
       });
+      const jszFresh = snapshot.jsz !== undefined;
+      if (!jszFresh && extras.every(([key]) => key !== 'jsz') && state.snapshot?.jsz) {
+        snapshot.jsz = state.snapshot.jsz;
+      }
       if (needConfig) {
         try {
           snapshot.jsz = (await fetchMonitorJson(state.monitorUrl, JSZ_WITH_CONFIG, timeout)) as JszFull;
@@ -317,6 +332,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
           time,
           varz: body,
           snapshot,
+          jszFresh,
           discovered: state.discovered,
         });
         this.#maybeDiscover(state.target.id);
@@ -339,6 +355,15 @@ export class Scraper extends EventEmitter<ScraperEvents> {
       !endpoint.state.snapshot?.jsz;
     return (Object.entries(this.extraPaths) as [ExtraEndpoint, string][])
       .filter(([key]) => {
+        // Half an interval of slack so timer jitter does not skip a due fetch.
+        if (
+          key === 'jsz' &&
+          endpoint.jszAt !== undefined &&
+          endpoint.state.snapshot?.jsz &&
+          now - endpoint.jszAt < this.#opts.jszEveryMs - this.#opts.intervalMs / 2
+        ) {
+          return false;
+        }
         const until = endpoint.unsupported.get(key);
         if (until === undefined) return true;
         if (until > now) return false;
