@@ -9,6 +9,7 @@ import { repoRoot } from './lib/stack.mjs';
 
 const SUITES = {
   core: 'packages/broker/bench/core.ts',
+  jetstream: 'packages/broker/src/jetstream/bench.ts',
   monitor: 'apps/monitor/bench/monitor.ts',
   messages: 'apps/monitor/bench/messages.ts',
 };

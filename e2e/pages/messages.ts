@@ -5,7 +5,7 @@ export class MessagesPage {
   constructor(readonly page: Page) {}
 
   async openBrowser(targetName: string, stream: string) {
-    await this.page.getByTestId('nav-messages').click();
+    await this.open();
     await this.page.getByTestId('messages-target').selectOption({ label: targetName });
     await this.page.getByTestId('messages-stream').selectOption(stream);
     await expect(this.page.getByTestId('messages-table')).toBeVisible();
@@ -33,8 +33,21 @@ export class MessagesPage {
     return this.page.getByTestId('payload-body');
   }
 
+  /** Opens a message sub-page; retried because a click before hydration is a plain no-op. */
   async tab(name: 'browse' | 'tail' | 'publish' | 'replay' | 'transfer') {
-    await this.page.getByTestId(`messages-tab-${name}`).click();
+    const path = name === 'browse' ? /\/messages(\?|$)/ : new RegExp(`/messages/${name}`);
+    await expect(async () => {
+      await this.page.getByTestId(`messages-tab-${name}`).click();
+      await expect(this.page).toHaveURL(path, { timeout: 2000 });
+    }).toPass({ timeout: 20_000 });
+  }
+
+  /** Opens the message pages from the sidebar. */
+  async open() {
+    await expect(async () => {
+      await this.page.getByTestId('nav-messages').click();
+      await expect(this.page).toHaveURL(/\/messages/, { timeout: 2000 });
+    }).toPass({ timeout: 20_000 });
   }
 
   /** Fills the replay form, previews, and starts the job; returns the previewed count. */
@@ -57,7 +70,9 @@ export class MessagesPage {
     }
     if (opts.rate !== undefined) await this.page.getByTestId('replay-rate').fill(String(opts.rate));
     await this.page.getByTestId('replay-preview').click();
-    const count = Number((await this.page.getByTestId('replay-count').innerText()).replace(/\D/g, ''));
+    const count = Number(
+      ((await this.page.getByTestId('replay-count').textContent()) ?? '').replace(/\D/g, ''),
+    );
     await this.page.getByTestId('replay-start').click();
     return count;
   }
