@@ -393,7 +393,19 @@ export const DiffEntry = Type.Object({
 });
 export type DiffEntry = Static<typeof DiffEntry>;
 
-export const ObjectKind = Lits(['stream', 'consumer', 'kv', 'kv-key', 'object-store', 'object'] as const);
+/** What a change acts on: JetStream objects, and the operator-mode JWTs the accounts pages manage. */
+export const ObjectKind = Lits([
+  'stream',
+  'consumer',
+  'kv',
+  'kv-key',
+  'object-store',
+  'object',
+  'operator',
+  'account',
+  'user',
+  'account-binding',
+] as const);
 export type ObjectKind = Static<typeof ObjectKind>;
 
 /** A dry run: what would change. Nothing was changed. */

@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { Value } from '@sinclair/typebox/value';
 import { CreateTargetRequest } from '@tern/contracts';
 import {
+  credsError,
   emptyTargetForm,
+  nkeySeedError,
   splitList,
   TARGET_NAME_MAX,
   TARGET_NAME_PATTERN,
@@ -61,4 +63,67 @@ test('credentials are checked and sent only for the chosen mode', () => {
   );
   assert.equal(toCreateTargetRequest({ ...valid, token: 't' }).credentials, undefined);
   assert.equal(toCreateTargetRequest({ ...valid, skipValidation: true }).skipValidation, true);
+});
+
+const SEED = 'SUAMLK2ZNL35WSMW37E7UD4VZ7ELPKW7DHC3BWBSD2GCZ7IUQQXZIORRBU';
+const JWT = 'eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.eyJzdWIiOiJVQUJDIn0.c2lnbmF0dXJl';
+const CREDS = `-----BEGIN NATS USER JWT-----
+${JWT}
+------END NATS USER JWT------
+
+************************* IMPORTANT *************************
+NKEY Seed printed below can be used to sign and prove identity.
+
+-----BEGIN USER NKEY SEED-----
+${SEED}
+------END USER NKEY SEED------
+`;
+
+test('an NKey seed must be a user seed; errors never repeat it', () => {
+  assert.equal(nkeySeedError(SEED), null);
+  assert.equal(nkeySeedError(`  ${SEED}\n`), null);
+  assert.match(nkeySeedError('') ?? '', /Paste/);
+  const account = `SA${SEED.slice(2)}`;
+  assert.match(nkeySeedError(account) ?? '', /starts with "SU"/);
+  assert.match(nkeySeedError('SUab1!') ?? '', /A–Z/);
+  assert.ok(!(nkeySeedError(account) ?? '').includes(account));
+  const e = validateTargetForm({ ...valid, auth: 'nkey', nkeySeed: 'UABC' });
+  assert.ok(e.nkeySeed && Object.keys(e).length === 1);
+});
+
+test('a .creds file must hold the user JWT and seed blocks', () => {
+  assert.equal(credsError(CREDS), null);
+  assert.equal(credsError(CREDS.replaceAll('\n', '\r\n')), null);
+  assert.match(credsError('') ?? '', /Paste/);
+  assert.match(
+    credsError(CREDS.replace(/-----BEGIN NATS USER JWT[\s\S]*?END NATS USER JWT------/, '')) ?? '',
+    /JWT/,
+  );
+  assert.match(
+    credsError(CREDS.replace(/-----BEGIN USER NKEY SEED[\s\S]*?END USER NKEY SEED------/, '')) ?? '',
+    /SEED/,
+  );
+  assert.match(credsError(CREDS.replace(SEED, `SA${SEED.slice(2)}`)) ?? '', /user seed/);
+  assert.match(credsError(CREDS.replace(JWT, 'not a jwt')) ?? '', /does not hold a JWT/);
+  for (const bad of [CREDS.replace(SEED, 'SA'), CREDS.replace(JWT, 'x')]) {
+    const msg = credsError(bad) ?? '';
+    assert.ok(!msg.includes(SEED) && !msg.includes(JWT), 'the secret is not echoed');
+  }
+  assert.ok(validateTargetForm({ ...valid, auth: 'creds', creds: 'junk' }).creds);
+});
+
+test('an NKey seed or .creds contents are sent only in their own mode, as the contract accepts', () => {
+  const nkey = toCreateTargetRequest({
+    ...valid,
+    auth: 'nkey',
+    nkeySeed: ` ${SEED} `,
+    creds: CREDS,
+    token: 't',
+  });
+  assert.deepEqual(nkey.credentials, { nkeySeed: SEED });
+  assert.equal(Value.Check(CreateTargetRequest, nkey), true);
+  const creds = toCreateTargetRequest({ ...valid, auth: 'creds', creds: CREDS, nkeySeed: SEED });
+  assert.deepEqual(creds.credentials, { creds: CREDS });
+  assert.equal(Value.Check(CreateTargetRequest, creds), true);
+  assert.equal(toCreateTargetRequest({ ...valid, nkeySeed: SEED, creds: CREDS }).credentials, undefined);
 });

@@ -5,7 +5,6 @@ import type {
   AccountSpec,
   ConfiguredAccount,
   ManagedAccount,
-  ObjectKind,
   OperatorDto,
   TargetAccountsResponse,
   UserSpec,
@@ -41,9 +40,6 @@ export const SystemAccountReadOnly = createError(
 export const SYS_ACCOUNT = 'SYS';
 export const SYS_USER = 'sys';
 
-// Account change kinds are not JetStream object kinds; the audit log and previews take any string.
-const kind = (k: 'operator' | 'account' | 'user' | 'account-binding'): ObjectKind =>
-  k as unknown as ObjectKind;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const seedOf = (kp: KeyPair): string => dec.decode(kp.getSeed());
@@ -95,7 +91,7 @@ export class AccountsService {
     }
     return {
       action: 'operator.create',
-      objectType: kind('operator'),
+      objectType: 'operator',
       objectId: name,
       targetId: '',
       before: null,
@@ -183,7 +179,7 @@ export class AccountsService {
     const current = await this.#prisma.natsOperator.findFirst({ where: { targetIds: { has: targetId } } });
     return {
       action: 'accounts.bind',
-      objectType: kind('account-binding'),
+      objectType: 'account-binding',
       objectId: target.name,
       targetId,
       before: current ? { operator: current.name, operatorKey: current.publicKey } : null,
@@ -331,7 +327,7 @@ export class AccountsService {
     const normal = normaliseSpec(spec);
     return {
       action: 'account.create',
-      objectType: kind('account'),
+      objectType: 'account',
       objectId: name,
       targetId,
       before: null,
@@ -382,7 +378,7 @@ export class AccountsService {
     );
     return {
       action: 'account.update',
-      objectType: kind('account'),
+      objectType: 'account',
       objectId: name,
       targetId,
       before,
@@ -413,7 +409,7 @@ export class AccountsService {
     const after = { account, user, ...spec };
     return {
       action: 'account.user.create',
-      objectType: kind('user'),
+      objectType: 'user',
       objectId: `${account}/${user}`,
       targetId,
       before: null,
@@ -456,7 +452,7 @@ export class AccountsService {
     if (u.revokedAt) throw new BadChange(`User ${account}/${user} is revoked`);
     return {
       action: 'account.user.update',
-      objectType: kind('user'),
+      objectType: 'user',
       objectId: `${account}/${user}`,
       targetId,
       before: { account, user, ...(u.spec as UserSpec) },
@@ -485,7 +481,7 @@ export class AccountsService {
     const keyOf = this.#keyOf(op);
     return {
       action: 'account.user.revoke',
-      objectType: kind('user'),
+      objectType: 'user',
       objectId: `${account}/${user}`,
       targetId,
       before: { account, user, publicKey: u.publicKey, revoked: false },

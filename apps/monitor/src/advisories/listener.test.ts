@@ -100,6 +100,58 @@ for (const [label, start] of [
       assert.equal((outside.before as { max_msgs: number }).max_msgs, 20);
     });
 
+    // src/messages/nats.ts opens its own connections: it must call expectOwnRequests (nats/pool.ts).
+    const messagesTodo = 'the messages pool does not note its requests yet (src/messages/nats.ts)';
+    test('message deletes and purges through the messages API are recorded once', {
+      todo: messagesTodo,
+    }, async (t) => {
+      if (skip || !server) {
+        t.skip(skip);
+        return;
+      }
+      const nc = await connect({ servers: server.natsUrl, name: 'outside-app' });
+      try {
+        for (let i = 0; i < 3; i++) await nc.request('dup.x', `m${i}`);
+        const del = await app.inject({
+          method: 'DELETE',
+          url: `/api/messages/${targetId}/streams/DUP/1`,
+          headers: admin.headers(true),
+        });
+        assert.equal(del.statusCode, 200, del.body);
+        const purge = await app.inject({
+          method: 'POST',
+          url: `/api/messages/${targetId}/streams/DUP/purge`,
+          headers: admin.headers(true),
+          payload: {},
+        });
+        assert.equal(purge.statusCode, 200, purge.body);
+        // An outside change after them: once it is recorded, their advisories were handled.
+        const jsm = await jetstreamManager(nc);
+        await jsm.streams.update('DUP', { max_msgs: 35 });
+      } finally {
+        await nc.close();
+      }
+      const listener = adminServicesOf(tdb.db.prisma)?.advisories;
+      const recs = await waitFor(async () => {
+        await listener?.drain(targetId);
+        const all = await records();
+        return all.some((r) => (r.after as { max_msgs?: number } | null)?.max_msgs === 35) ? all : undefined;
+      }, 'the outside update');
+      assert.deepEqual(
+        recs.slice(3).map((r) => `${r.source} ${r.action}`),
+        ['tern stream.purge', 'external stream.update'],
+      );
+      const external = await app.inject({
+        method: 'GET',
+        url: `/api/audit?source=external&targetId=${targetId}&limit=50`,
+        headers: admin.headers(),
+      });
+      assert.deepEqual(
+        external.json<AuditResponse>().records.map((r) => `${r.action} ${r.objectId}`),
+        ['stream.update DUP', 'stream.update DUP'],
+      );
+    });
+
     test('a change Tern made while not listening does not hide a later outside change', async (t) => {
       if (skip || !server) {
         t.skip(skip);
@@ -121,10 +173,12 @@ for (const [label, start] of [
       const recs = await waitFor(async () => {
         await listener.drain(targetId);
         const all = await records();
-        return all.length >= 5 ? all : undefined;
+        return all.some((r) => (r.after as { max_msgs?: number } | null)?.max_msgs === 50) ? all : undefined;
       }, 'the second outside update');
       assert.deepEqual(
-        recs.slice(3).map((r) => `${r.source} ${r.action} ${(r.after as { max_msgs?: number } | null)?.max_msgs}`),
+        recs
+          .slice(-2)
+          .map((r) => `${r.source} ${r.action} ${(r.after as { max_msgs?: number } | null)?.max_msgs}`),
         ['tern stream.update 40', 'external stream.update 50'],
       );
     });

@@ -4,6 +4,7 @@ import type { TargetCredentials } from '@tern/contracts';
 import type { PrismaClient } from '@tern/db';
 import type { SecretBox } from '../crypto.js';
 import { TargetNotFound } from '../errors.js';
+import { natsAuthOptions } from '../targets/nats-auth.js';
 import { NoNatsUrl, TargetNatsUnreachable } from './errors.js';
 
 /** Connections from this monitor process carry this name, so their advisories are not recorded twice. */
@@ -82,6 +83,25 @@ export class OwnRequests {
   }
 }
 
+/**
+ * Shared by every pool in the process: the advisory listener's pool must also recognise changes made over
+ * another feature's pool (e.g. message deletes and purges), all of which it would otherwise record again.
+ */
+const processOwnRequests = new OwnRequests();
+
+/**
+ * Notes every JetStream API change sent over `nc` as the monitor's own, so the advisory listener does not
+ * record it again as an outside change. Every connection the monitor changes JetStream over needs this.
+ */
+export function expectOwnRequests(nc: NatsConnection, targetId: string, own = processOwnRequests): void {
+  // Every request, whether from jsApi or the kv/obj/jetstream clients, goes through here.
+  const request = nc.request.bind(nc);
+  nc.request = (subject, payload, opts) => {
+    own.note(targetId, subject, payload);
+    return request(subject, payload, opts);
+  };
+}
+
 const asText = (body: string | Uint8Array | undefined): string =>
   body === undefined ? '' : typeof body === 'string' ? body : new TextDecoder().decode(body);
 
@@ -91,9 +111,10 @@ export class NatsPool {
   readonly #secretBox: SecretBox;
   readonly #timeoutMs: number;
   readonly #conns = new Map<string, Promise<NatsConnection>>();
-  readonly own = new OwnRequests();
+  readonly own: OwnRequests;
 
-  constructor(prisma: PrismaClient, secretBox: SecretBox, timeoutMs = 3000) {
+  constructor(prisma: PrismaClient, secretBox: SecretBox, timeoutMs = 3000, own = processOwnRequests) {
+    this.own = own;
     this.#prisma = prisma;
     this.#secretBox = secretBox;
     this.#timeoutMs = timeoutMs;
@@ -132,18 +153,12 @@ export class NatsPool {
         name: MONITOR_CLIENT_NAME,
         timeout: this.#timeoutMs,
         maxReconnectAttempts: 5,
-        ...(creds.token ? { token: creds.token } : {}),
-        ...(creds.user ? { user: creds.user, pass: creds.pass ?? '' } : {}),
+        ...natsAuthOptions(creds),
       });
     } catch (err) {
       throw new TargetNatsUnreachable(target.natsUrls.join(', '), (err as Error).message);
     }
-    // Every JetStream API request, whether from jsApi or the kv/obj/jetstream clients, goes through here.
-    const request = nc.request.bind(nc);
-    nc.request = (subject, payload, opts) => {
-      this.own.note(targetId, subject, payload);
-      return request(subject, payload, opts);
-    };
+    expectOwnRequests(nc, targetId, this.own);
     return nc;
   }
 

@@ -97,6 +97,8 @@ export function AddTargetForm({ onDone, onCancel }: Props) {
                 ['none', 'None'],
                 ['token', 'Token'],
                 ['userpass', 'User / password'],
+                ['nkey', 'NKEY seed'],
+                ['creds', 'Credentials file (.creds)'],
               ] as const
             ).map(([mode, label]) => (
               <label key={mode} className={`segment${values.auth === mode ? ' active' : ''}`}>
@@ -150,6 +152,60 @@ export function AddTargetForm({ onDone, onCancel }: Props) {
               />
             </Field>
           </>
+        ) : null}
+        {values.auth === 'nkey' ? (
+          <Field
+            id={`${id}-nkey`}
+            label="User NKEY seed"
+            hint="Starts with SU; stored encrypted and never shown again."
+            error={errors.nkeySeed}
+          >
+            <input
+              id={`${id}-nkey`}
+              className="input mono"
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={values.nkeySeed}
+              onChange={(e) => set('nkeySeed')(e.target.value)}
+              placeholder="SU…"
+              aria-invalid={errors.nkeySeed ? true : undefined}
+              data-testid="add-target-nkey-seed"
+            />
+          </Field>
+        ) : null}
+        {values.auth === 'creds' ? (
+          <Field
+            id={`${id}-creds`}
+            label="Credentials file (.creds)"
+            hint="Paste the file or choose it; stored encrypted and never shown again."
+            error={errors.creds}
+          >
+            <input
+              type="file"
+              accept=".creds,text/plain"
+              aria-label="Choose a .creds file"
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                // Read in the browser; the input is cleared so the same file can be chosen again.
+                e.target.value = '';
+                if (file) void file.text().then((text) => set('creds')(text));
+              }}
+              data-testid="add-target-creds-file"
+            />
+            <textarea
+              id={`${id}-creds`}
+              className="input mono"
+              rows={6}
+              autoComplete="off"
+              spellCheck={false}
+              value={values.creds}
+              onChange={(e) => set('creds')(e.target.value)}
+              placeholder={'-----BEGIN NATS USER JWT-----\n…'}
+              aria-invalid={errors.creds ? true : undefined}
+              data-testid="add-target-creds"
+            />
+          </Field>
         ) : null}
       </div>
       <label className="checkbox">
