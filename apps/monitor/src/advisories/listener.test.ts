@@ -100,11 +100,7 @@ for (const [label, start] of [
       assert.equal((outside.before as { max_msgs: number }).max_msgs, 20);
     });
 
-    // src/messages/nats.ts opens its own connections: it must call expectOwnRequests (nats/pool.ts).
-    const messagesTodo = 'the messages pool does not note its requests yet (src/messages/nats.ts)';
-    test('message deletes and purges through the messages API are recorded once', {
-      todo: messagesTodo,
-    }, async (t) => {
+    test('message deletes and purges through the messages API are recorded once', async (t) => {
       if (skip || !server) {
         t.skip(skip);
         return;

@@ -3,6 +3,8 @@ import type { TargetCredentials } from '@tern/contracts';
 import type { PrismaClient } from '@tern/db';
 import type { SecretBox } from '../crypto.js';
 import { TargetNotFound } from '../errors.js';
+import { expectOwnRequests, MONITOR_CLIENT_NAME } from '../nats/pool.js';
+import { natsAuthOptions } from '../targets/nats-auth.js';
 import { NatsUnavailable, NoNatsUrl } from './errors.js';
 
 interface Entry {
@@ -47,14 +49,17 @@ export class NatsPool {
     const creds: TargetCredentials = row.credentials
       ? (JSON.parse(this.#secretBox.decrypt(row.credentials)) as TargetCredentials)
       : {};
+    // Named and hooked like the admin pool, so message deletes and purges are not audited twice.
     const conn = connect({
       servers: row.natsUrls,
-      name: 'tern-monitor',
+      name: MONITOR_CLIENT_NAME,
       timeout: this.#timeoutMs,
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
-      ...(creds.token ? { token: creds.token } : {}),
-      ...(creds.user ? { user: creds.user, pass: creds.pass ?? '' } : {}),
+      ...natsAuthOptions(creds),
+    }).then((nc) => {
+      expectOwnRequests(nc, targetId);
+      return nc;
     });
     const entry: Entry = { version, conn };
     this.#entries.set(targetId, entry);
