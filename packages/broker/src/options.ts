@@ -41,6 +41,10 @@ export interface ServerOptions {
   token?: string;
   /** Users, nkeys, token and permissions, as `src/auth` models them (from a config file). */
   auth?: import('./auth/index.js').AuthConfig;
+  /** `accounts {}`, `system_account` and `no_auth_user` of a config file; none means `$G` and `$SYS`. */
+  accounts?: import('./accounts/index.js').AccountsConfig;
+  /** Operator mode (JWT accounts): trusted operators, resolver and preloads. */
+  operator?: import('./accounts/index.js').OperatorModeConfig;
   /** Pluggable authenticator; when set it takes precedence over `auth` and username/password/token. */
   authenticator?: import('./server/auth-hook.js').ConnectAuthenticator;
   /** Path of the config file that was loaded, for SIGHUP reloads and /varz. */

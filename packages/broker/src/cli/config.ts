@@ -1,3 +1,10 @@
+import { dirname } from 'node:path';
+import {
+  buildAccountAuth,
+  DEFAULT_SYSTEM_ACCOUNT,
+  parseAccountsConfig,
+  parseOperatorConfig,
+} from '../accounts/index.js';
 import { authConfigFromFile } from '../auth/index.js';
 import { type FileConfig, loadConfigFile, toServerConfig } from '../config/index.js';
 import type { ServerOptions } from '../options.js';
@@ -13,7 +20,8 @@ export interface LoadedConfig {
 
 /** Reads a nats-server configuration file into Tern options. Throws the config module's errors. */
 export function loadServerConfig(path: string, env: Record<string, string | undefined>): LoadedConfig {
-  const fc: FileConfig = toServerConfig(loadConfigFile(path, env));
+  const raw = loadConfigFile(path, env);
+  const fc: FileConfig = toServerConfig(raw);
   const o: Partial<ServerOptions> = { configFile: path };
   if (fc.host !== undefined) o.host = fc.host;
   if (fc.port !== undefined) o.port = fc.port;
@@ -36,14 +44,24 @@ export function loadServerConfig(path: string, env: Record<string, string | unde
     if (fc.jetstream.maxMemoryStore !== undefined) o.jetstreamMaxMemory = fc.jetstream.maxMemoryStore;
     if (fc.jetstream.maxFileStore !== undefined) o.jetstreamMaxStore = fc.jetstream.maxFileStore;
   }
-  const auth = authConfigFromFile(fc);
-  o.authTimeout = auth.timeoutMs;
+  const accounts = parseAccountsConfig(raw);
+  const accountUsers = accounts.accounts.some((a) => a.users.length > 0);
+  // `no_auth_user` may name an account user, which the authorization reader does not know.
+  const authFile: FileConfig = { ...fc };
+  if (accountUsers) delete authFile.noAuthUser;
+  const fileAuth = authConfigFromFile(authFile);
+  o.authTimeout = fileAuth.timeoutMs;
+  const auth = accountUsers ? buildAccountAuth(accounts, fileAuth).auth : fileAuth;
   if (auth.token !== undefined || auth.users?.length || auth.nkeys?.length) o.auth = auth;
+  if (accounts.accounts.length > 0 || accounts.systemAccount !== DEFAULT_SYSTEM_ACCOUNT)
+    o.accounts = accounts;
+  const operator = parseOperatorConfig(raw, { baseDir: dirname(path) });
+  if (operator) o.operator = operator;
   return {
     options: o,
     logFile: fc.logFile,
     pidFile: fc.pidFile,
     portsFileDir: fc.portsFileDir,
-    warnings: fc.warnings,
+    warnings: [...fc.warnings, ...accounts.warnings, ...(operator?.warnings ?? [])],
   };
 }

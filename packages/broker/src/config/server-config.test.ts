@@ -216,7 +216,6 @@ describe('toServerConfig', () => {
         '"gateway" is not supported by Tern and is ignored',
         '"mqtt" is not supported by Tern and is ignored',
         '"tls" is not supported by Tern and is ignored',
-        '"accounts" are not supported yet: users defined there cannot log in',
         'unknown field "foo_unknown"',
       ],
     );

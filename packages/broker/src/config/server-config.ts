@@ -100,13 +100,7 @@ const UNSUPPORTED = new Set([
   'https',
   'https_port',
   'client_advertise',
-  'system_account',
-  'system',
-  'operator',
-  'operators',
-  'resolver',
   'resolver_tls',
-  'resolver_preload',
   'trusted',
   'trusted_keys',
   'mappings',
@@ -229,7 +223,15 @@ export function toServerConfig(raw: ConfigMap): FileConfig {
         break;
       case 'accounts':
         out.accounts = r.map(value, key, at);
-        out.warnings.push(warn(at, `"accounts" are not supported yet: users defined there cannot log in`));
+        break;
+      // Read by accounts/config.ts and accounts/resolver.ts.
+      case 'system_account':
+      case 'system':
+      case 'operator':
+      case 'operators':
+      case 'trusted_operators':
+      case 'resolver':
+      case 'resolver_preload':
         break;
       default:
         if (UNSUPPORTED.has(key.toLowerCase())) {

@@ -97,6 +97,8 @@ export class Consumer {
   private fcBytes = 0;
   private fcMsgs = 0;
   private fcOutstanding: string | undefined;
+  private rateBits = 0;
+  private rateAt = 0;
   private persistQueued = false;
   private readonly filters: string[];
 
@@ -403,6 +405,7 @@ export class Consumer {
       }
       const { msg, redelivery } = next;
       const size = msg.subject.length + (msg.headers?.length ?? 0) + msg.data.length;
+      if (!req && this.config.rate_limit_bps && !this.takeRate(size)) break;
       if (req && req.maxBytes > 0 && size > req.maxBytes) {
         this.finishRequest(req, '409 Message Size Exceeds MaxBytes');
         continue;
@@ -446,6 +449,30 @@ export class Consumer {
       }
     }
     this.persist();
+  }
+
+  /** rate_limit_bps for push consumers: a token bucket of bits holding at most one second's worth. */
+  private takeRate(bytes: number): boolean {
+    const rate = this.config.rate_limit_bps as number;
+    const now = Date.now();
+    // Starts full: the first second's worth goes at once.
+    this.rateBits =
+      this.rateAt === 0 ? rate : Math.min(rate, this.rateBits + ((now - this.rateAt) / 1000) * rate);
+    this.rateAt = now;
+    const need = bytes * 8;
+    // A message larger than the bucket goes once the bucket is full.
+    if (this.rateBits >= Math.min(need, rate)) {
+      this.rateBits -= need;
+      return true;
+    }
+    if (!this.replayTimer) {
+      const waitMs = Math.ceil(((Math.min(need, rate) - this.rateBits) / rate) * 1000);
+      this.replayTimer = setTimeout(() => {
+        this.replayTimer = undefined;
+        this.schedule();
+      }, waitMs);
+    }
+    return false;
   }
 
   private deliver(target: string, msg: StoredMessage, redelivery: boolean): void {

@@ -271,22 +271,28 @@ export class Stream {
     }
   }
 
+  /** Rebuilds the Nats-Msg-Id window from the stored messages that are still inside it. */
   private rebuildDedupe(): void {
     const st = this.store.state();
     if (st.messages === 0 || this.config.duplicate_window <= 0) return;
     const cutoff = nowNs() - BigInt(this.config.duplicate_window);
-    const found: Array<[string, DedupeEntry]> = [];
-    for (let s = st.lastSeq; s >= st.firstSeq && s > 0; s--) {
-      const m = this.store.get(s);
-      if (!m) continue;
-      if (m.time < cutoff) break;
-      const id = m.headers ? header(parseHeaders(m.headers), 'Nats-Msg-Id') : undefined;
-      if (id) found.push([id, { seq: m.seq, ts: m.time }]);
+    // Binary search for the first message inside the window, then read forward: the file store
+    // reads ahead, so a forward scan costs one pass over the window.
+    let lo = st.firstSeq;
+    let hi = st.lastSeq + 1;
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      const m = this.store.next(mid);
+      if (!m || m.time >= cutoff) hi = mid;
+      else lo = m.seq + 1;
     }
-    found.reverse();
-    for (const [k, v] of found) this.dedupe.set(k, v);
-    const lastFound = found[found.length - 1];
-    if (lastFound && lastFound[1].seq === st.lastSeq) this.lastMsgId = lastFound[0];
+    let lastId = '';
+    for (let m = this.store.next(lo); m; m = this.store.next(m.seq + 1)) {
+      const id = m.headers ? header(parseHeaders(m.headers), 'Nats-Msg-Id') : undefined;
+      if (id) this.dedupe.set(id, { seq: m.seq, ts: m.time });
+      lastId = id ?? '';
+    }
+    this.lastMsgId = lastId;
   }
 
   private scheduleExpire(): void {

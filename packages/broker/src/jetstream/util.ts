@@ -17,11 +17,11 @@ export function goJson(v: unknown): string {
 
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-/** Nanoseconds since the epoch now. */
+const epochOffsetNs = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+
+/** Nanoseconds since the epoch, monotonic within the process (message times must never go back). */
 export function nowNs(): bigint {
-  const ms = BigInt(Date.now());
-  const hr = process.hrtime.bigint() % 1_000_000n;
-  return ms * 1_000_000n + hr;
+  return process.hrtime.bigint() + epochOffsetNs;
 }
 
 /** Go's RFC3339Nano in UTC: fraction trimmed of trailing zeros; 0n is Go's zero time. */

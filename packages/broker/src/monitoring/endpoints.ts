@@ -1,4 +1,6 @@
 import { cpus } from 'node:os';
+import { accountzBody, accstatzBody } from '../accounts/index.js';
+import type { SublistStats } from '../router/sublist.js';
 import type { Client } from '../server/client.js';
 import type { ClosedClient, Server } from '../server/server.js';
 import { displaySubject, goDuration, rfc3339, uptime } from './format.js';
@@ -88,11 +90,11 @@ export function varz(
     in_bytes: s.inBytes,
     out_bytes: s.outBytes,
     slow_consumers: s.slowConsumers,
-    subscriptions: s.sublist.size,
+    subscriptions: s.subscriptionCount(),
     http_req_stats: { ...reqStats },
     config_load_time: rfc3339(s.configLoadTime),
     ...(o.configFile ? { config_file: o.configFile } : {}),
-    system_account: '$SYS',
+    system_account: s.registry.systemAccount,
   };
 }
 
@@ -115,6 +117,7 @@ interface ConnView {
   lang: string;
   version: string;
   user: string;
+  account: string;
 }
 
 function viewOpen(c: Client): ConnView {
@@ -140,6 +143,7 @@ function viewOpen(c: Client): ConnView {
     lang: c.lang,
     version: c.version,
     user: c.user,
+    account: c.account.name,
   };
 }
 
@@ -210,6 +214,8 @@ export function connz(s: Server, q: Query): object {
     for (let i = Math.max(0, closed.length - max); i < closed.length; i++) views.push(viewClosed(closed[i]!));
   }
   if (userFilter) views = views.filter((v) => v.user === userFilter);
+  const accFilter = q.get('acc') ?? '';
+  if (accFilter) views = views.filter((v) => v.account === accFilter);
   // As nats-server: with cid= the total still counts the whole state and the limit becomes 1.
   const total = views.length;
   if (cidFilter > 0) {
@@ -246,9 +252,10 @@ export function connz(s: Server, q: Query): object {
     if (v.lang) out.lang = v.lang;
     if (v.version) out.version = v.version;
     if (v.user && q.get('auth') === 'true') out.authorized_user = v.user;
+    out.account = v.account;
     if (subsDetail && v.subs.length > 0) {
       out.subscriptions_list_detail = v.subs.map((sub) => ({
-        account: '$G',
+        account: v.account,
         subject: displaySubject(sub.subject),
         ...(sub.queue ? { qgroup: sub.queue } : {}),
         sid: sub.sid,
@@ -271,8 +278,45 @@ export function connz(s: Server, q: Query): object {
   };
 }
 
+/** One account's sublist, or all of them (`acc=` picks one, as `$SYS.REQ.ACCOUNT.<acc>.SUBSZ`). */
+function sublists(s: Server, q: Query) {
+  const acc = q.get('acc');
+  const all = s.accountSublists();
+  return acc ? all.filter(([name]) => name === acc) : all;
+}
+
+/** Sums sublist statistics; one sublist's come out unchanged. */
+function mergeStats(list: SublistStats[]): SublistStats {
+  const out: SublistStats = {
+    num_subscriptions: 0,
+    num_cache: 0,
+    num_inserts: 0,
+    num_removes: 0,
+    num_matches: 0,
+    cache_hit_rate: 0,
+    max_fanout: 0,
+    avg_fanout: 0,
+  };
+  let hits = 0;
+  let fan = 0;
+  for (const st of list) {
+    out.num_subscriptions += st.num_subscriptions;
+    out.num_cache += st.num_cache;
+    out.num_inserts += st.num_inserts;
+    out.num_removes += st.num_removes;
+    out.num_matches += st.num_matches;
+    hits += st.cache_hit_rate * st.num_matches;
+    fan += st.avg_fanout * st.num_cache;
+    out.max_fanout = Math.max(out.max_fanout, st.max_fanout);
+  }
+  if (out.num_matches > 0) out.cache_hit_rate = hits / out.num_matches;
+  if (out.num_cache > 0) out.avg_fanout = fan / out.num_cache;
+  return out;
+}
+
 export function subsz(s: Server, q: Query): object {
-  const stats = s.sublist.stats();
+  const lists = sublists(s, q);
+  const stats = mergeStats(lists.map(([, sl]) => sl.stats()));
   const subsParam = q.get('subs') ?? '';
   const wantSubs = subsParam === '1' || subsParam === 'true' || subsParam === 'detail';
   // nats-server answers the bare /subsz with the sublist stats only.
@@ -281,10 +325,12 @@ export function subsz(s: Server, q: Query): object {
   let limit = intParam(q, 'limit', 1024);
   if (limit <= 0) limit = 1024;
   const test = q.get('test');
-  let subs = s.sublist.all();
-  if (test) {
-    const r = s.sublist.match(test);
-    subs = [...r.psubs, ...r.qsubs.flat()];
+  const subs: { account: string; sub: import('../server/subscription.js').Subscription }[] = [];
+  for (const [account, sl] of lists) {
+    if (test) {
+      const r = sl.match(test);
+      for (const sub of [...r.psubs, ...r.qsubs.flat()]) subs.push({ account, sub });
+    } else for (const sub of sl.all()) subs.push({ account, sub });
   }
   const total = subs.length;
   return {
@@ -294,8 +340,8 @@ export function subsz(s: Server, q: Query): object {
     total,
     offset,
     limit,
-    subscriptions_list: subs.slice(offset, offset + limit).map((sub) => ({
-      account: '$G',
+    subscriptions_list: subs.slice(offset, offset + limit).map(({ account, sub }) => ({
+      account,
       subject: displaySubject(sub.subject),
       ...(sub.queue ? { qgroup: sub.queue } : {}),
       sid: sub.sid,
@@ -323,28 +369,21 @@ export function leafz(s: Server): object {
 }
 
 export function accountz(s: Server, q: Query): object {
+  const acc = q.get('acc') ?? undefined;
+  const r = accountzBody(s.registry, s.serverId, acc, acc ? s.system.runtime(acc) : undefined);
+  if (!r.ok) throw new MonitorError(r.status, r.error);
+  return r.body;
+}
+
+/** `/accstatz`: per-account statistics (`acc=a,b` picks accounts, `unused=true` adds idle ones). */
+export function accstatz(s: Server, q: Query): object {
+  s.syncAccountStats();
   const acc = q.get('acc');
-  const base = { server_id: s.serverId, now: rfc3339(new Date()), system_account: '$SYS' };
-  if (!acc) return { ...base, accounts: ['$G', '$SYS'] };
-  if (acc !== '$G' && acc !== '$SYS') throw new MonitorError(400, `Account ${acc} does not exist`);
-  const g = acc === '$G';
-  const stats = s.sublist.stats();
-  return {
-    ...base,
-    account_detail: {
-      account_name: acc,
-      update_time: rfc3339(s.start),
-      expired: false,
-      complete: true,
-      jetstream_enabled: g && s.options.jetstream,
-      leafnode_connections: 0,
-      client_connections: g ? s.clients.size : 0,
-      subscriptions: g ? s.sublist.size : 0,
-      sublist_stats: g
-        ? stats
-        : { ...stats, num_subscriptions: 0, num_cache: 0, num_inserts: 0, num_removes: 0, num_matches: 0 },
-    },
-  };
+  const unused = q.get('unused');
+  return accstatzBody(s.registry, s.serverId, {
+    ...(acc ? { accounts: acc.split(',') } : {}),
+    includeUnused: unused === 'true' || unused === '1',
+  });
 }
 
 export function healthz(): object {

@@ -9,6 +9,7 @@ import { jszEndpoint } from '../jetstream/jetstream.js';
 import { hostPort, type Server } from '../server/server.js';
 import {
   accountz,
+  accstatz,
   connz,
   gatewayz,
   healthz,
@@ -51,6 +52,7 @@ export class Monitor {
       '/gatewayz': gatewayz,
       '/leafz': leafz,
       '/accountz': accountz,
+      '/accstatz': accstatz,
       '/healthz': healthz,
       '/jsz': (s, q) => jszEndpoint(s.jetstream, s.serverId, q),
     };
@@ -73,6 +75,7 @@ export class Monitor {
       });
     });
     this.boundPort = (http.address() as AddressInfo).port;
+    this.server.monitorPort = this.boundPort;
     this.server.logger.info(`Starting http monitor on ${hostPort(this.host, this.boundPort)}`);
   }
 

@@ -24,7 +24,7 @@ export interface ConnectOptions {
 
 /** What the authenticator decided for one CONNECT; `reason` goes to the server log only. */
 export type ConnectAuthResult =
-  | { ok: true; user?: string; permissions?: Permissions }
+  | { ok: true; user?: string; permissions?: Permissions; account?: string }
   | { ok: false; reason?: string };
 
 /**

@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import '../protocol/buffer-ext.js';
+import type { Account } from '../accounts/index.js';
 import {
   PermissionChecker,
   type Permissions,
@@ -9,6 +10,7 @@ import {
 import { ERR, errLine } from '../protocol/errors.js';
 import { Parser, type ProtocolError, type ProtocolSink } from '../protocol/parser.js';
 import { isLiteral, isValidLiteralSubject, isValidQueue, isValidSubject } from '../router/subject.js';
+import type { Sublist } from '../router/sublist.js';
 import type { ConnectAuthResult, ConnectOptions } from './auth-hook.js';
 import type { Server } from './server.js';
 import { Subscription } from './subscription.js';
@@ -29,6 +31,7 @@ export const CloseReason = {
   maxPayload: 'Maximum Message Payload Exceeded',
   maxControlLine: 'Maximum Control Line Exceeded',
   maxConnections: 'Maximum Connections Exceeded',
+  maxAccountConnections: 'Maximum Account Connections Exceeded',
   maxSubscriptions: 'Maximum Subscriptions Exceeded',
   serverShutdown: 'Server Shutdown',
   badClientProtocol: 'Bad Client Protocol Version',
@@ -117,6 +120,14 @@ export class Client implements ProtocolSink {
   version = '';
   user = '';
   permissions: PermissionChecker | null = null;
+  /** The account this connection is bound to (`$G` until CONNECT says otherwise). */
+  account: Account;
+  /** The account's routing table. */
+  sublist: Sublist<Subscription>;
+  /** Counted in the account's connections (undone on close). */
+  private accountBound = false;
+  /** Counters already added to the account's totals. */
+  private statsSynced = { inMsgs: 0, inBytes: 0, outMsgs: 0, outBytes: 0 };
   /** The CONNECT options, kept to re-authenticate on reload. */
   private connectOpts: ConnectOptions = {};
 
@@ -164,6 +175,8 @@ export class Client implements ProtocolSink {
     readonly nonce: string | undefined,
   ) {
     this.trace = server.logger.traceEnabled;
+    this.account = server.globalAccount;
+    this.sublist = server.sublist;
     this.ip = socket.remoteAddress ?? '';
     this.remotePort = socket.remotePort ?? 0;
     const o = server.options;
@@ -298,7 +311,20 @@ export class Client implements ProtocolSink {
     }
     this.user = r.user ?? '';
     this.setPermissions(r.permissions);
+    if (r.account !== undefined) {
+      const acc = this.server.lookupAccount(r.account);
+      if (!acc) {
+        this.server.logger.error(`${this.tag()} - authentication error: account ${r.account} not found`);
+        this.fatal(ERR.authViolation, CloseReason.authFailure);
+        return;
+      }
+      this.account = acc;
+      this.sublist = this.server.sublistFor(acc.name);
+      const o = this.server.options;
+      this.parser.limits.maxPayload = acc.effectiveMaxPayload(o.maxPayload);
+    }
     this.connectAccepted();
+    if (this.closed) return;
     this.socket.resume();
     this.parser.resume();
     this.commitReadStats();
@@ -309,8 +335,37 @@ export class Client implements ProtocolSink {
       clearTimeout(this.authTimer);
       this.authTimer = null;
     }
+    const limit = this.account.addConnection();
+    if (limit !== undefined) {
+      this.server.logger.error(`${this.tag()} - ${limit}`);
+      this.fatal(limit, CloseReason.maxAccountConnections);
+      return;
+    }
+    this.accountBound = true;
     this.connected = true;
     if (this.verbose) this.sendOk();
+    this.server.system.clientConnected(this);
+  }
+
+  /** Adds what this connection sent and received since the last call to its account's counters. */
+  syncAccountStats(): void {
+    const c = this.account.counters;
+    const s = this.statsSynced;
+    c.inMsgs += this.inMsgs - s.inMsgs;
+    c.inBytes += this.inBytes - s.inBytes;
+    c.outMsgs += this.outMsgs - s.outMsgs;
+    c.outBytes += this.outBytes - s.outBytes;
+    this.statsSynced = {
+      inMsgs: this.inMsgs,
+      inBytes: this.inBytes,
+      outMsgs: this.outMsgs,
+      outBytes: this.outBytes,
+    };
+  }
+
+  /** The user JWT of CONNECT (operator mode). */
+  get jwt(): string | undefined {
+    return this.connectOpts.jwt;
   }
 
   setPermissions(p: Permissions | undefined): void {
@@ -349,7 +404,7 @@ export class Client implements ProtocolSink {
   }
 
   private sendNoResponders(reply: string): void {
-    const r = this.server.sublist.match(reply);
+    const r = this.sublist.match(reply);
     let sub: Subscription | undefined;
     for (const s of r.psubs) {
       if (s.client === this) {
@@ -391,7 +446,9 @@ export class Client implements ProtocolSink {
       return;
     }
     const max = this.server.options.maxSubscriptions;
-    if (max > 0 && this.subs.size >= max) {
+    // An account's max_subscriptions applies per connection, as nats-server's applyAccountLimits.
+    const accMax = this.account.limits.maxSubscriptions;
+    if ((max > 0 && this.subs.size >= max) || (accMax >= 0 && this.subs.size >= accMax)) {
       this.sendErr(ERR.maxSubs);
       return;
     }
@@ -407,7 +464,7 @@ export class Client implements ProtocolSink {
     const sub = new Subscription(this, subject, queue, sid, isLiteral(subject));
     if (this.permissions?.needsDeliveryFilter(subject)) sub.filtered = true;
     this.subs.set(sid, sub);
-    this.server.sublist.insert(sub);
+    this.sublist.insert(sub);
     if (this.verbose) this.sendOk();
   }
 
@@ -695,7 +752,7 @@ export class Client implements ProtocolSink {
   removeSub(sub: Subscription): void {
     if (this.subs.get(sub.sid) === sub) {
       this.subs.delete(sub.sid);
-      this.server.sublist.remove(sub);
+      this.sublist.remove(sub);
     }
   }
 
@@ -751,7 +808,12 @@ export class Client implements ProtocolSink {
     this.parser.close();
     for (const t of [this.pingTimer, this.authTimer, this.deadlineTimer]) if (t) clearTimeout(t);
     this.pingTimer = this.authTimer = this.deadlineTimer = null;
-    for (const sub of this.subs.values()) this.server.sublist.remove(sub);
+    for (const sub of this.subs.values()) this.sublist.remove(sub);
+    if (this.accountBound) {
+      this.accountBound = false;
+      this.account.removeConnection();
+    }
+    this.syncAccountStats();
     this.server.removeClient(this);
     if (now) {
       this.socket.destroy();

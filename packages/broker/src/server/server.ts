@@ -6,14 +6,22 @@ import {
   type Socket,
 } from 'node:net';
 import { createServer as createNkeyServer } from '@nats-io/nkeys';
+import {
+  type Account,
+  AccountRegistry,
+  GLOBAL_ACCOUNT,
+  OperatorMode,
+  validateAccountsForStartup,
+} from '../accounts/index.js';
 import { type Logger, nullLogger } from '../log/logger.js';
 import type { ServerOptions } from '../options.js';
 import { ERR } from '../protocol/errors.js';
 import { Sublist } from '../router/sublist.js';
-import { authConfigOf, authenticatorFor } from './auth-adapter.js';
+import { authConfigOf, authenticatorFor, operatorAuthenticator } from './auth-adapter.js';
 import type { ConnectAuthenticator } from './auth-hook.js';
 import { Client, CloseReason } from './client.js';
 import type { Subscription } from './subscription.js';
+import { isSysRequestSubject, SystemServices } from './system.js';
 
 /** Snapshot of a closed connection for /connz?state=closed. */
 export interface ClosedClient {
@@ -33,13 +41,23 @@ export interface ClosedClient {
   lang: string;
   version: string;
   user: string;
+  account: string;
   subs: { subject: string; queue: string; sid: string; msgs: number }[];
 }
 
 /** The broker: accepts connections, owns the routing table and the counters. */
 export class Server {
   readonly serverId: string;
+  /** The global account's (`$G`) routing table; every other account has its own. */
   readonly sublist: Sublist<Subscription>;
+  /** Accounts, their exports/imports and limits (`$G` and the system account always exist). */
+  readonly registry: AccountRegistry;
+  readonly globalAccount: Account;
+  /** Operator mode (JWT accounts), when configured. */
+  readonly operatorMode: OperatorMode | null;
+  readonly system: SystemServices;
+  /** Bound monitoring port (set by the monitor), for `$SYS.REQ.SERVER.PING.VARZ`. */
+  monitorPort = 0;
   readonly clients = new Map<number, Client>();
   readonly closedClients: ClosedClient[] = [];
   readonly start = new Date();
@@ -65,13 +83,32 @@ export class Server {
   private readonly flushList: Client[] = [];
   private flushQueued = false;
   private shuttingDown = false;
+  private readonly sublists = new Map<string, Sublist<Subscription>>();
+  /**
+   * No account imports anything: a publish stays in its publisher's account (only `$SYS.` subjects,
+   * which the implicit system imports may carry across, take the registry's path).
+   */
+  private simpleRouting = true;
+  private responseSweep: NodeJS.Timeout | null = null;
 
   constructor(public options: ServerOptions) {
     this.serverId = createNkeyServer().getPublicKey();
-    this.sublist = new Sublist<Subscription>(options.sublistCache === false ? 0 : 1024);
     if (!options.serverName) options.serverName = this.serverId;
     this.logger = options.logger ?? nullLogger;
-    this.authenticator = Server.authenticatorOf(options);
+    const op = options.operator;
+    if (op) {
+      this.registry = new AccountRegistry(op.systemAccount ? { systemAccount: op.systemAccount } : {});
+      this.operatorMode = new OperatorMode(op, this.registry);
+    } else {
+      if (options.accounts) validateAccountsForStartup(options.accounts, authUserNames(options));
+      this.registry = options.accounts ? AccountRegistry.fromConfig(options.accounts) : new AccountRegistry();
+      this.operatorMode = null;
+    }
+    this.globalAccount = this.registry.get(GLOBAL_ACCOUNT)!;
+    this.sublist = this.sublistFor(GLOBAL_ACCOUNT);
+    this.authenticator = this.authenticatorFor(options);
+    this.system = new SystemServices(this);
+    this.accountsChanged();
   }
 
   /** The authenticator `o` calls for (null when no auth is configured). */
@@ -79,6 +116,79 @@ export class Server {
     if (o.authenticator) return o.authenticator;
     const cfg = authConfigOf(o);
     return cfg ? authenticatorFor(cfg) : null;
+  }
+
+  private authenticatorFor(o: ServerOptions): ConnectAuthenticator | null {
+    if (o.authenticator) return o.authenticator;
+    if (this.operatorMode) return operatorAuthenticator(this.operatorMode, o.authTimeout);
+    const cfg = authConfigOf(o);
+    if (!cfg) return null;
+    const owner = new Map<string, string>();
+    for (const a of o.accounts?.accounts ?? []) {
+      for (const u of a.users) owner.set(u.nkey ?? u.user ?? '', a.name);
+    }
+    return authenticatorFor(cfg, (user) => owner.get(user));
+  }
+
+  /** An account's routing table, created on first use. */
+  sublistFor(account: string): Sublist<Subscription> {
+    let sl = this.sublists.get(account);
+    if (!sl) {
+      sl = new Sublist<Subscription>(this.options.sublistCache === false ? 0 : 1024);
+      this.sublists.set(account, sl);
+    }
+    return sl;
+  }
+
+  /** An account's routing table, if it has one. */
+  sublistOf(account: string): Sublist<Subscription> | undefined {
+    return this.sublists.get(account);
+  }
+
+  /** Every account's routing table, by account name. */
+  accountSublists(): [string, Sublist<Subscription>][] {
+    return [...this.sublists.entries()];
+  }
+
+  /** Subscriptions across every account. */
+  subscriptionCount(): number {
+    let n = 0;
+    for (const sl of this.sublists.values()) n += sl.size;
+    return n;
+  }
+
+  /** The account a client authenticated into, loading a JWT account when needed. */
+  lookupAccount(name: string): Account | undefined {
+    const op = this.operatorMode;
+    const acc = op ? op.loadAccount(name) : this.registry.get(name);
+    if (op && acc && acc.streamImports.length + acc.serviceImports.length > 0) {
+      // A JWT account with imports: load the exporters too and re-decide the fast path.
+      for (const i of [...acc.streamImports, ...acc.serviceImports]) op.loadAccount(i.account);
+      if (this.simpleRouting) this.accountsChanged();
+    }
+    return acc;
+  }
+
+  /**
+   * Call after accounts were added or replaced (claims updates): clients follow their account's new
+   * object, and the fast path is re-decided.
+   */
+  accountsChanged(): void {
+    for (const c of this.clients.values()) {
+      const a = this.registry.get(c.account.name);
+      if (a && a !== c.account) c.account = a;
+    }
+    const imports = this.registry.list().some((a) => a.streamImports.length + a.serviceImports.length > 0);
+    this.simpleRouting = !imports;
+    if (imports && !this.responseSweep) {
+      this.responseSweep = setInterval(() => this.registry.sweepResponses(), 5000);
+      this.responseSweep.unref();
+    }
+  }
+
+  /** Moves message counters of live connections into their accounts (for statz and `/accstatz`). */
+  syncAccountStats(): void {
+    for (const c of this.clients.values()) c.syncAccountStats();
   }
 
   get authRequired(): boolean {
@@ -152,7 +262,8 @@ export class Server {
   }
 
   /**
-   * Routes one publish to every matching subscription; returns whether anything was delivered.
+   * Routes one publish to every matching subscription of the publisher's account, and across
+   * accounts by their exports and imports; returns whether anything was delivered.
    * Queue groups get one member each, picked at random.
    */
   route(
@@ -165,7 +276,72 @@ export class Server {
     end = data.length,
   ): boolean {
     this.routingFrom = from;
-    const r = this.sublist.match(subject);
+    // Internal clients (JetStream) carry no account: they live in `$G`.
+    if (this.simpleRouting && !subject.startsWith('$SYS.')) {
+      return this.deliverMatch(
+        from,
+        from.sublist ?? this.sublist,
+        subject,
+        reply,
+        headerSize,
+        data,
+        start,
+        end,
+      );
+    }
+    const account = from.account?.name ?? GLOBAL_ACCOUNT;
+    return this.routeAccounts(from, account, subject, reply, headerSize, data, start, end, true);
+  }
+
+  /** Publishes a message as the server into `account` (system replies and events). */
+  publishInternal(account: string, subject: string, payload: string, reply = ''): void {
+    const data = Buffer.from(payload);
+    this.routingFrom = null;
+    if (this.simpleRouting && !subject.startsWith('$SYS.')) {
+      const sl = this.sublists.get(account);
+      if (sl) this.deliverMatch(null, sl, subject, reply, -1, data, 0, data.length);
+      return;
+    }
+    this.routeAccounts(null, account, subject, reply, -1, data, 0, data.length, false);
+  }
+
+  private routeAccounts(
+    from: Client | null,
+    account: string,
+    subject: string,
+    reply: string,
+    headerSize: number,
+    data: Buffer,
+    start: number,
+    end: number,
+    services: boolean,
+  ): boolean {
+    const sys = this.registry.systemAccount;
+    let delivered = false;
+    for (const d of this.registry.routePublish(account, subject, reply === '' ? undefined : reply)) {
+      if (services && d.account === sys && isSysRequestSubject(d.subject)) {
+        const body = data.toString('utf8', headerSize > 0 ? start + headerSize : start, end);
+        if (this.system.request(d.subject, d.reply, body)) delivered = true;
+      }
+      const sl = this.sublists.get(d.account);
+      if (sl && this.deliverMatch(from, sl, d.subject, d.reply ?? '', headerSize, data, start, end)) {
+        delivered = true;
+      }
+    }
+    return delivered;
+  }
+
+  private deliverMatch(
+    from: Client | null,
+    sublist: Sublist<Subscription>,
+    subject: string,
+    reply: string,
+    headerSize: number,
+    data: Buffer,
+    start: number,
+    end: number,
+  ): boolean {
+    const r = sublist.match(subject);
     const psubs = r.psubs;
     const qsubs = r.qsubs;
     if (psubs.length === 0 && qsubs.length === 0) return false;
@@ -178,7 +354,7 @@ export class Server {
     }
     const sizes = headerSize < 0 ? sizeTail(size) : `${headerSize} ${size}\r\n`;
     const tail = reply === '' ? sizes : `${reply} ${sizes}`;
-    const noEcho = !from.echo;
+    const noEcho = from !== null && !from.echo;
     let delivered = 0;
     for (let i = 0; i < psubs.length; i++) {
       const sub = psubs[i]!;
@@ -278,6 +454,7 @@ export class Server {
       lang: c.lang,
       version: c.version,
       user: c.user,
+      account: c.account.name,
       subs: [...c.subs.values()].map((s) => ({
         subject: s.subject,
         queue: s.queue,
@@ -288,6 +465,7 @@ export class Server {
     // Bounded ring of recently closed connections; trimmed in batches so a close stays O(1) amortised.
     const max = this.options.maxClosedClients;
     if (ring.length > max + (max >> 2)) ring.splice(0, ring.length - max);
+    if (c.connected) this.system.clientDisconnected(c);
   }
 
   /**
@@ -310,7 +488,7 @@ export class Server {
       logger: next.logger ?? cur.logger,
     };
     if (next.logger) this.logger = next.logger;
-    this.authenticator = Server.authenticatorOf(this.options);
+    this.authenticator = this.authenticatorFor(this.options);
     this.configLoadTime = new Date();
     for (const c of [...this.clients.values()]) c.reloaded();
   }
@@ -319,6 +497,7 @@ export class Server {
   async shutdown(): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
+    if (this.responseSweep) clearInterval(this.responseSweep);
     const l = this.listener;
     for (const c of [...this.clients.values()]) c.close(CloseReason.serverShutdown, true);
     if (l) await new Promise<void>((resolve) => l.close(() => resolve()));
@@ -335,6 +514,12 @@ function sizeTail(size: number): string {
     SIZE_TAILS[size] = t;
   }
   return t;
+}
+
+/** Users of `authorization {}`, which `no_auth_user` may also name. */
+function authUserNames(o: ServerOptions): string[] {
+  const users = (o.auth?.users ?? []) as Array<{ user: string; account?: string }>;
+  return users.filter((u) => u.account === undefined).map((u) => u.user);
 }
 
 /** `host:port`, bracketing IPv6 literals. */

@@ -1,0 +1,114 @@
+// `npm run bench -- jetstream`: Tern (tern-server CLI) and nats-server side by side, file storage,
+// 128-byte messages; prints msgs/s for both and the Tern/nats-server ratio.
+//   --quick           smaller counts (restart test with 100k messages instead of 1M)
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AckPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { type RunningServer, startNatsServer, startTernCli } from '../test-support/servers.js';
+import { removeDir } from './testing.js';
+
+const quick = process.argv.includes('--quick');
+const N_ASYNC = quick ? 50_000 : 200_000;
+const N_SYNC = quick ? 2_000 : 10_000;
+const N_KV = quick ? 2_000 : 10_000;
+const N_RESTART = quick ? 100_000 : 1_000_000;
+const payload = new Uint8Array(128);
+
+type Start = (dir: string) => Promise<RunningServer>;
+const TARGETS: Array<[string, Start]> = [
+  ['tern', (dir) => startTernCli(['-js', '-sd', dir, '-a', '127.0.0.1', '-p', '-1'])],
+  ['nats-server', (dir) => startNatsServer({}, ['-js', '-sd', dir])],
+];
+
+async function rate(n: number, fn: () => Promise<void>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function asyncPublish(nc: NatsConnection, subject: string, n: number, inflight = 256): Promise<void> {
+  const js = jetstream(nc);
+  const pending = new Set<Promise<unknown>>();
+  for (let i = 0; i < n; i++) {
+    const p = js.publish(subject, payload);
+    pending.add(p);
+    p.finally(() => pending.delete(p)).catch(() => {});
+    if (pending.size >= inflight) await Promise.race(pending);
+  }
+  await Promise.all(pending);
+}
+
+async function suite(start: Start): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'tern-jsbench-'));
+  let server = await start(dir);
+  const out: Record<string, number> = {};
+  try {
+    let nc = await connect({ servers: `${server.host}:${server.port}` });
+    const jsm = await jetstreamManager(nc);
+    const js = jetstream(nc);
+    await jsm.streams.add({ name: 'B', subjects: ['b'], storage: StorageType.File });
+    out['sync publish'] = await rate(N_SYNC, async () => {
+      for (let i = 0; i < N_SYNC; i++) await js.publish('b', payload);
+    });
+    out['async publish (256 in flight)'] = await rate(N_ASYNC, () => asyncPublish(nc, 'b', N_ASYNC));
+    await jsm.consumers.add('B', { durable_name: 'C', ack_policy: AckPolicy.Explicit });
+    const total = N_SYNC + N_ASYNC;
+    out['pull consume (batch 100)'] = await rate(total, async () => {
+      const c = await js.consumers.get('B', 'C');
+      let n = 0;
+      while (n < total) {
+        const batch = await c.fetch({ max_messages: 100, expires: 2000 });
+        for await (const m of batch) {
+          m.ack();
+          n++;
+        }
+      }
+    });
+    const kv = await new Kvm(nc).create('bench');
+    out['kv put'] = await rate(N_KV, async () => {
+      for (let i = 0; i < N_KV; i++) await kv.put(`k${i % 100}`, payload);
+    });
+    out['kv get'] = await rate(N_KV, async () => {
+      for (let i = 0; i < N_KV; i++) await kv.get(`k${i % 100}`);
+    });
+    await jsm.streams.add({ name: 'R', subjects: ['r'], storage: StorageType.File });
+    await asyncPublish(nc, 'r', N_RESTART);
+    await nc.close();
+    await server.stop();
+    const t0 = performance.now();
+    server = await start(dir);
+    nc = await connect({ servers: `${server.host}:${server.port}` });
+    const info = await (await jetstreamManager(nc)).streams.info('R');
+    const secs = (performance.now() - t0) / 1000;
+    if (info.state.messages !== N_RESTART)
+      throw new Error(`restart kept ${info.state.messages}/${N_RESTART}`);
+    // Reported as restarts per second so that, like the others, higher is better.
+    out[`restart with ${N_RESTART} msgs (1/s)`] = 1 / secs;
+    await nc.close();
+  } finally {
+    await server.stop();
+    removeDir(dir);
+  }
+  return out;
+}
+
+const results: Record<string, Record<string, number>> = {};
+for (const [name, start] of TARGETS) {
+  console.log(`running ${name}...`);
+  results[name] = await suite(start);
+}
+const tern = results.tern ?? {};
+const nats = results['nats-server'] ?? {};
+console.log(
+  `\n${'benchmark'.padEnd(36)}${'tern'.padStart(12)}${'nats-server'.padStart(14)}${'ratio'.padStart(8)}`,
+);
+for (const k of Object.keys(tern)) {
+  const a = tern[k] ?? 0;
+  const b = nats[k] ?? 0;
+  console.log(
+    `${k.padEnd(36)}${a.toFixed(a < 10 ? 3 : 0).padStart(12)}${b.toFixed(b < 10 ? 3 : 0).padStart(14)}${(b ? a / b : 0).toFixed(2).padStart(8)}x`,
+  );
+}
