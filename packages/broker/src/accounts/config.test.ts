@@ -58,7 +58,6 @@ const REJECTED = [
   'accounts { A: { exports: [{service: "s.>"}] }, B: { imports: [{service: {account: A, subject: "t.x"}}] } }',
   'accounts { A: { exports: [{stream: "a.*"}] }, B: { imports: [{stream: {account: A, subject: "a.>"}}] } }',
   'accounts { A: { exports: [{service: "svc.*.x", account_token_position: 2}] }, B: { imports: [{service: {account: A, subject: "svc.C.x"}}] }, C: {} }',
-  'accounts { A: { exports: [{stream: "a"}] }, B: { imports: [{stream: {account: A, subject: "a"}, prefix: p, to: q}] } }',
   'accounts { A: { exports: [{stream: "a", service: "b"}] } }',
   'accounts { A: { exports: [{stream: "a", foo: 1}] } }',
   'accounts { A: { foo: 1 } }',
@@ -77,6 +76,16 @@ const REJECTED = [
   'accounts { A: { nkey: "bad" } }',
   'accounts { A: { exports: [{stream: "a", response: singleton}] } }',
 ];
+
+// nats-server 2.9.10 checks `prefix` together with `to` while ranging over a Go map, so it rejects
+// an import with both only in some runs; Tern always rejects it.
+it('rejects a stream import with both prefix and to', () => {
+  assert.throws(() =>
+    parse(
+      'accounts { A: { exports: [{stream: "a"}] }, B: { imports: [{stream: {account: A, subject: "a"}, prefix: p, to: q}] } }',
+    ),
+  );
+});
 
 describe('accounts config: differential against nats-server -t', { skip: skipWithoutNats }, () => {
   for (const text of ACCEPTED) {
@@ -142,7 +151,7 @@ describe('accounts config: parsed values', () => {
     );
     assert.throws(() => parse(REJECTED[1]!), /"Z" account not defined for stream import/);
     assert.throws(() => parse(REJECTED[3]!), /Duplicate user "a" detected/);
-    assert.throws(() => parse(REJECTED[20]!), /"\$G" is a Reserved Account/);
+    assert.throws(() => parse(REJECTED[19]!), /"\$G" is a Reserved Account/);
   });
 
   it('checks system_account and no_auth_user at startup, as nats-server does', () => {
