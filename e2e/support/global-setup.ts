@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, waitForHttp } from '../../scripts/lib/ports.mjs';
+import { freePort, waitForHttp, waitForTcp } from '../../scripts/lib/ports.mjs';
 
 const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -45,6 +45,8 @@ export default async function globalSetup() {
       CONSOLE_PORT: String(consolePort),
       TERN_DATA_DIR: dataDir,
       SCRAPE_INTERVAL_MS: '500',
+      // Every spec signs in; the per-address limit itself is covered by the monitor's tests.
+      LOGIN_RATE_LIMIT: '1000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -77,6 +79,7 @@ export default async function globalSetup() {
     await waitForLine(stack, /Tern console\s+(\S+)/, 240_000);
     const [, user, password] = await admin;
     await waitForHttp(`http://127.0.0.1:${goHttp}/varz`);
+    await waitForTcp(goPort as number);
     process.env.TERN_CONSOLE_URL = `http://127.0.0.1:${consolePort}`;
     process.env.TERN_ADMIN_USER = user;
     process.env.TERN_ADMIN_PASSWORD = password;

@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, credsAuthenticator } from '@nats-io/transport-node';
 import { expect, test } from '@playwright/test';
-import { freePort, waitForHttp } from '../../scripts/lib/ports.mjs';
 import { AccountsPage } from '../pages/accounts.js';
 import { AdminPage } from '../pages/admin.js';
 import { ConsolePage } from '../pages/console.js';
+import { type NatsServerProcess, startNatsServer } from '../support/nats-server.js';
 
 // An operator created in the console, a nats-server 2.9.10 of our own started in operator mode from the
 // configuration the console offers, then an account and a user created through the UI.
@@ -16,19 +15,13 @@ const TARGET = 'op-e2e';
 const ACCOUNT = 'ORDERS';
 const USER = 'app';
 
-let nats: ChildProcess | null = null;
+let nats: NatsServerProcess | null = null;
 let dir = '';
 
 test.describe.configure({ mode: 'serial' });
 
 test.afterAll(async () => {
-  const child = nats;
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
+  await nats?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -54,15 +47,8 @@ test('create an account and a user from the console, see them in the audit log, 
   dir = mkdtempSync(join(tmpdir(), 'tern-e2e-accounts-'));
   const file = join(dir, 'server.conf');
   writeFileSync(file, config.replace('"./jwt"', JSON.stringify(join(dir, 'jwt'))));
-  const [port, http] = await Promise.all([freePort(), freePort()]);
-  nats = spawn(
-    'nats-server',
-    ['-c', file, '-a', '127.0.0.1', '-p', String(port), '-m', String(http), '-n', TARGET],
-    { stdio: 'ignore' },
-  );
-  const natsUrl = `nats://127.0.0.1:${port}`;
-  const monitorUrl = `http://127.0.0.1:${http}`;
-  await waitForHttp(`${monitorUrl}/varz`);
+  nats = await startNatsServer({ name: TARGET, configFile: file });
+  const { natsUrl, monitorUrl } = nats;
 
   await page.getByTestId('nav-servers').click();
   await consolePage.addTarget(TARGET, monitorUrl, natsUrl);

@@ -1,11 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { freePort, waitForHttp } from '../../scripts/lib/ports.mjs';
 import { AdminPage } from '../pages/admin.js';
 import { ConsolePage } from '../pages/console.js';
+import { type NatsServerProcess, startNatsServer } from '../support/nats-server.js';
 
 // A nats-server with JetStream of our own (the global one has none), added as a target through the UI.
 const TARGET = 'js-e2e';
@@ -13,35 +9,19 @@ const STREAM = 'E2E_ORDERS';
 const VIEWER = 'e2e-viewer';
 const VIEWER_PASSWORD = 'viewer-password-1';
 
-let nats: ChildProcess | null = null;
-let storeDir = '';
+let nats: NatsServerProcess | null = null;
 let natsUrl = '';
 let monitorUrl = '';
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
-  storeDir = mkdtempSync(join(tmpdir(), 'tern-e2e-js-'));
-  const [port, http] = await Promise.all([freePort(), freePort()]);
-  nats = spawn(
-    'nats-server',
-    ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), '-m', String(http), '-n', 'js-e2e'],
-    { stdio: 'ignore' },
-  );
-  natsUrl = `nats://127.0.0.1:${port}`;
-  monitorUrl = `http://127.0.0.1:${http}`;
-  await waitForHttp(`${monitorUrl}/varz`);
+  nats = await startNatsServer({ name: 'js-e2e', jetstream: true });
+  ({ natsUrl, monitorUrl } = nats);
 });
 
 test.afterAll(async () => {
-  const child = nats;
-  if (child && child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-  if (storeDir) rmSync(storeDir, { recursive: true, force: true });
+  await nats?.stop();
 });
 
 /** Create → edit (diff shown) → both on the Audit page → roll the edit back → stream restored. */

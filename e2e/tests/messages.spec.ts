@@ -1,13 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test } from '@playwright/test';
-import { freePort, waitForHttp } from '../../scripts/lib/ports.mjs';
 import { ConsolePage } from '../pages/console.js';
 import { MessagesPage } from '../pages/messages.js';
+import { startNatsServer } from '../support/nats-server.js';
 
 /** A nats-server with JetStream that this spec owns. */
 interface JsNats {
@@ -18,25 +15,15 @@ interface JsNats {
 }
 
 async function startJsNats(name: string): Promise<JsNats> {
-  const dir = mkdtempSync(join(tmpdir(), 'tern-e2e-msgs-'));
-  const [port, http] = await Promise.all([freePort(), freePort()]);
-  const child: ChildProcess = spawn(
-    'nats-server',
-    ['-js', '-sd', dir, '-a', '127.0.0.1', '-p', String(port), '-m', String(http), '-n', name],
-    { stdio: 'ignore' },
-  );
-  const exited = new Promise((r) => child.once('exit', r));
-  await waitForHttp(`http://127.0.0.1:${http}/healthz`);
-  const nc = await connect({ servers: `nats://127.0.0.1:${port}` });
+  const server = await startNatsServer({ name, jetstream: true });
+  const nc = await connect({ servers: server.natsUrl });
   return {
-    natsUrl: `nats://127.0.0.1:${port}`,
-    monitorUrl: `http://127.0.0.1:${http}`,
+    natsUrl: server.natsUrl,
+    monitorUrl: server.monitorUrl,
     nc,
     stop: async () => {
       await nc.close();
-      child.kill('SIGKILL');
-      await exited;
-      rmSync(dir, { recursive: true, force: true });
+      await server.stop();
     },
   };
 }

@@ -1,35 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { expect, test } from '@playwright/test';
-import { freePort, waitForHttp } from '../../scripts/lib/ports.mjs';
 import { ConsolePage } from '../pages/console.js';
 import { ObservabilityPage } from '../pages/observability.js';
+import { startNatsServer as startNats } from '../support/nats-server.js';
 
-/** A nats-server of our own on free loopback ports, optionally with JetStream in a temp folder. */
-async function startNatsServer(name: string, opts: { jetstream?: boolean } = {}) {
-  const [port, http] = await Promise.all([freePort(), freePort()]);
-  const dir = mkdtempSync(join(tmpdir(), `tern-obs-${name}-`));
-  const args = ['-a', '127.0.0.1', '-p', String(port), '-m', String(http), '-n', name];
-  if (opts.jetstream) args.push('-js', '-sd', dir);
-  const child: ChildProcess = spawn('nats-server', args, { stdio: 'ignore' });
-  await waitForHttp(`http://127.0.0.1:${http}/varz`);
-  return {
-    natsUrl: `nats://127.0.0.1:${port}`,
-    monitorUrl: `http://127.0.0.1:${http}`,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGKILL');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+const startNatsServer = (name: string, opts: { jetstream?: boolean } = {}) => startNats({ name, ...opts });
 
 const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
 

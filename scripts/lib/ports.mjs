@@ -38,3 +38,25 @@ export async function waitForHttp(url, timeoutMs = 30_000) {
   }
   throw new Error(`${url} did not become ready within ${timeoutMs} ms (${last})`);
 }
+
+/** Polls a TCP port until it accepts a connection, or rejects after `timeoutMs`. */
+export async function waitForTcp(port, host = '127.0.0.1', timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    const ok = await new Promise((resolve) => {
+      const sock = net.connect({ port, host });
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', (err) => {
+        last = err.code ?? err.message;
+        resolve(false);
+      });
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${host}:${port} did not accept connections within ${timeoutMs} ms (${last})`);
+}

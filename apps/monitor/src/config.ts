@@ -29,6 +29,8 @@ export const ConfigEnv = Type.Object({
   /** How often /jsz (streams and consumers) is fetched; default every scrape. Raise it for thousands of consumers. */
   SCRAPE_JSZ_INTERVAL_MS: Type.Optional(Type.Integer({ minimum: 1 })),
   TARGET_VALIDATION_TIMEOUT_MS: ms(3000),
+  /** Sign-in attempts allowed per client address per minute. */
+  LOGIN_RATE_LIMIT: count(10),
   TERN_EMBEDDED_NATS_URL: Type.Optional(Type.String({ minLength: 1 })),
   TERN_EMBEDDED_MONITOR_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   TERN_ADMIN_USER: Type.String({ minLength: 1, maxLength: 200, default: 'admin' }),
@@ -77,6 +79,7 @@ export interface Config {
   scrapeTimeoutMs: number;
   /** Undefined: every scrape. */
   scrapeJszIntervalMs: number | undefined;
+  loginRateLimit: { max: number; timeWindowMs: number };
   validationTimeoutMs: number;
   embedded: { natsUrl: string | undefined; monitorUrl: string } | undefined;
   adminUser: string;
@@ -130,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scrapeTimeoutMs: c.SCRAPE_TIMEOUT_MS,
     scrapeJszIntervalMs: c.SCRAPE_JSZ_INTERVAL_MS,
     validationTimeoutMs: c.TARGET_VALIDATION_TIMEOUT_MS,
+    loginRateLimit: { max: c.LOGIN_RATE_LIMIT, timeWindowMs: 60_000 },
     embedded: c.TERN_EMBEDDED_MONITOR_URL
       ? { natsUrl: c.TERN_EMBEDDED_NATS_URL, monitorUrl: c.TERN_EMBEDDED_MONITOR_URL }
       : undefined,

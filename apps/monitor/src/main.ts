@@ -50,6 +50,7 @@ async function main(): Promise<number> {
       logLevel: config.logLevel,
       trustProxy: config.trustProxy,
       validationTimeoutMs: config.validationTimeoutMs,
+      loginRateLimit: config.loginRateLimit,
       onClose: () => db.close(),
       observability: { config: config.observability },
     });
