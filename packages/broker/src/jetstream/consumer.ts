@@ -440,8 +440,9 @@ export class Consumer {
         }
       }
     }
-    // no_wait requests that can make no more progress end now.
-    if (this.isPull) {
+    // no_wait requests that can make no more progress end now. As nats-server 2.9.10 does, they
+    // stay queued (silently) while max_ack_pending holds deliveries back.
+    if (this.isPull && !this.ackPendingFull()) {
       for (const r of [...this.waiting]) {
         if (!r.noWait) continue;
         if (r.delivered === 0) this.finishRequest(r, '404 No Messages');
@@ -742,7 +743,7 @@ export class Consumer {
       delivered: 0,
       lastSent: Date.now(),
     };
-    if (noWait && this.rdq.length === 0 && this.numPending() === 0) {
+    if (noWait && !this.ackPendingFull() && this.rdq.length === 0 && this.numPending() === 0) {
       this.status(reply, '404 No Messages');
       return;
     }
@@ -760,6 +761,11 @@ export class Consumer {
     }
     this.waiting.push(r);
     this.schedule();
+  }
+
+  private ackPendingFull(): boolean {
+    const max = this.config.max_ack_pending ?? 0;
+    return this.config.ack_policy !== 'none' && max > 0 && this.pending.size >= max;
   }
 
   private heartbeatHeaders(stalled?: string): Uint8Array {
@@ -915,6 +921,9 @@ export class Consumer {
   // ---- info ----
 
   info(): Record<string, unknown> {
+    // Requests whose requester went away do not count as waiting (nats-server prunes them too).
+    const bus = this.stream.host.bus;
+    for (const r of [...this.waiting]) if (!bus.hasInterest(r.reply)) this.removeRequest(r);
     const delivered: Record<string, unknown> = { consumer_seq: this.dseq - 1, stream_seq: this.sseq - 1 };
     if (this.lastDeliveredAt) delivered.last_active = rfc3339(this.lastDeliveredAt);
     const ackFloor: Record<string, unknown> = { consumer_seq: this.ackFloor.c, stream_seq: this.ackFloor.s };

@@ -946,6 +946,40 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'max_ack_pending: deliveries stop until acks arrive',
+    async run({ nc }) {
+      const r: unknown[] = [];
+      await api(nc, '$JS.API.STREAM.CREATE.MAP', { name: 'MAP', subjects: ['map'], storage: 'memory' });
+      for (let i = 0; i < 5; i++) await pubRaw(nc, 'map', `m${i}`);
+      await api(nc, '$JS.API.CONSUMER.CREATE.MAP.M', {
+        stream_name: 'MAP',
+        config: { durable_name: 'M', ack_policy: 'explicit', max_ack_pending: 2 },
+      });
+      const first = await pull(nc, 'MAP', 'M', { batch: 5, no_wait: true }, 1000);
+      r.push(first.map((m) => m.data ?? `${m.status} ${m.description}`));
+      r.push(
+        (await pull(nc, 'MAP', 'M', { batch: 5, no_wait: true }, 1000)).map(
+          (m) => m.data ?? `${m.status} ${m.description}`,
+        ),
+      );
+      r.push(
+        (await pull(nc, 'MAP', 'M', { batch: 1, expires: 300e6 }, 2000)).map(
+          (m) => m.data ?? `${m.status} ${m.description}`,
+        ),
+      );
+      for (const m of first) if (m.ack) nc.publish(`$JS.ACK.MAP.M.${m.ack}.0.0`, '+ACK');
+      await nc.flush();
+      r.push(
+        (await pull(nc, 'MAP', 'M', { batch: 5, no_wait: true }, 1000)).map(
+          (m) => m.data ?? `${m.status} ${m.description}`,
+        ),
+      );
+      r.push(consumerState((await api(nc, '$JS.API.CONSUMER.INFO.MAP.M')) as Record<string, unknown>));
+      await api(nc, '$JS.API.STREAM.DELETE.MAP');
+      return r;
+    },
+  },
+  {
     name: 'official client: publish, consume, fetch, ordered consumer',
     async run({ nc, jsm }) {
       const js = jetstream(nc);
@@ -1158,13 +1192,21 @@ for (const target of JS_TARGETS) {
         stream_name: 'FS',
         config: { durable_name: 'F', filter_subjects: ['fs.a', 'fs.c'] },
       })) as { num_pending: number; config: { filter_subjects?: string[] } };
-      const got = (await pull(nc, 'FS', 'F', { batch: 10, no_wait: true }, 1000, 10)).map((m) => m.data ?? m.status);
+      const got = (await pull(nc, 'FS', 'F', { batch: 10, no_wait: true }, 1000, 10)).map(
+        (m) => m.data ?? m.status,
+      );
       // nats-server 2.9.10 does not know filter_subjects and drops it (an unfiltered consumer);
       // Tern implements it as 2.10 does.
       if (target.name === 'tern') {
-        assert.deepEqual([info.num_pending, info.config.filter_subjects, got], [3, ['fs.a', 'fs.c'], ['a', 'c', 'a', 408]]);
+        assert.deepEqual(
+          [info.num_pending, info.config.filter_subjects, got],
+          [3, ['fs.a', 'fs.c'], ['a', 'c', 'a', 408]],
+        );
       } else {
-        assert.deepEqual([info.num_pending, info.config.filter_subjects, got], [4, undefined, ['a', 'b', 'c', 'a', 408]]);
+        assert.deepEqual(
+          [info.num_pending, info.config.filter_subjects, got],
+          [4, undefined, ['a', 'b', 'c', 'a', 408]],
+        );
       }
       await api(nc, '$JS.API.STREAM.DELETE.FS');
     });

@@ -25,6 +25,8 @@ export interface JetStreamOptions {
   version?: string;
   /** fsync policy for file streams (documented in the broker README). */
   fsync?: 'always' | 'interval' | 'never';
+  /** Write each tick's appends at once and acknowledge after the write (default false: one write per message). */
+  batchWrites?: boolean;
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
 
@@ -52,6 +54,7 @@ export class JetStream implements StreamHost {
   private queue: Promise<void> = Promise.resolve();
   private readonly logFn: (level: 'info' | 'warn' | 'error', msg: string) => void;
   private readonly fsync: 'always' | 'interval' | 'never';
+  readonly deferAcks: boolean;
   private started = false;
 
   constructor(o: JetStreamOptions) {
@@ -63,6 +66,7 @@ export class JetStream implements StreamHost {
     this.serverId = o.serverId;
     this.version = o.version ?? '2.9.10';
     this.fsync = o.fsync ?? 'interval';
+    this.deferAcks = o.batchWrites ?? false;
     this.logFn = o.log ?? (() => {});
   }
 
@@ -139,6 +143,7 @@ export class JetStream implements StreamHost {
     mkdirSync(dir, { recursive: true });
     return FileStore.open(dir, storeLimits(config), {
       fsync: this.fsync,
+      batchWrites: this.deferAcks,
       onWarning: (m) => this.log('warn', `stream ${config.name}: ${m}`),
     });
   }

@@ -26,6 +26,8 @@ export interface StreamHost {
   saveMeta(stream: Stream): void;
   /** A message was stored in `stream` (mirrors and sources of it catch up). */
   stored(stream: Stream): void;
+  /** File streams batch their writes per tick and send PubAcks after the batch is written. */
+  readonly deferAcks: boolean;
   /** Whether the server-wide memory/file limit leaves room for `bytes` more. */
   hasRoom(storage: 'file' | 'memory', bytes: number): boolean;
   /** Looks up a stream of the same account (for mirrors and sources). */
@@ -146,7 +148,22 @@ export class Stream {
     } else {
       body = `{"stream":${goJson(this.name)}, "seq":${res.seq}}`;
     }
-    this.host.bus.publish(reply, undefined, undefined, utf8(body));
+    if (!this.host.deferAcks || this.config.storage !== 'file') {
+      this.host.bus.publish(reply, undefined, undefined, utf8(body));
+      return;
+    }
+    // The file store writes this tick's appends in one setImmediate; acks queued after it go out
+    // only once the data is in the OS, so a killed process never loses an acknowledged message.
+    this.pendingAcks.push([reply, body]);
+    if (this.pendingAcks.length === 1) setImmediate(() => this.flushAcks());
+  }
+
+  private pendingAcks: Array<[string, string]> = [];
+
+  private flushAcks(): void {
+    const acks = this.pendingAcks;
+    this.pendingAcks = [];
+    for (const [reply, body] of acks) this.host.bus.publish(reply, undefined, undefined, utf8(body));
   }
 
   /** Stores one message, applying dedupe, expectations, rollups and limits. */

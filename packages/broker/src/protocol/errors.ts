@@ -8,6 +8,7 @@ export const ERR = {
   authViolation: 'Authorization Violation',
   authTimeout: 'Authentication Timeout',
   authExpired: 'User Authentication Expired',
+  authRevoked: 'User Authentication Revoked',
   staleConnection: 'Stale Connection',
   maxSubs: 'maximum subscriptions exceeded',
   maxConns: 'maximum connections exceeded',

@@ -271,6 +271,7 @@ resolver_preload: { ${sys.getPublicKey()}: ${sysJwt} }
     impJwt,
     impCreds: creds(encodeUser(imp, impUser.getPublicKey()), impUser),
     userCreds: creds(encodeUser(acc, user.getPublicKey(), {}, { name: 'app-user' }), user),
+    userKey: user.getPublicKey(),
   };
 }
 
@@ -321,6 +322,47 @@ for (const name of ['tern', 'nats-server'] as const) {
         ).json<{ data?: { code: number } }>();
         assert.equal(r2.data?.code, 200);
         await assert.rejects(connect({ port: s.port, authenticator: o.userCreds, reconnect: false }));
+      } finally {
+        for (const c of conns) await c.close().catch(() => {});
+        await s.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('a JWT update revoking a user closes its live connections and refuses new ones', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tern-op-'));
+      const o = operatorSetup(join(dir, 'jwt'));
+      const s = name === 'tern' ? await startTernConf(o.conf) : await startNatsConf(o.conf);
+      const conns: NatsConnection[] = [];
+      try {
+        const sys = await connect({ port: s.port, authenticator: o.sysCreds });
+        conns.push(sys);
+        await sys.request('$SYS.REQ.CLAIMS.UPDATE', o.accJwt, { timeout: 5000 });
+        const live = await connect({ port: s.port, authenticator: o.userCreds, reconnect: false });
+        conns.push(live);
+        const closed = live.closed();
+        // A revocation at T revokes user JWTs issued at or before T.
+        const revoking = o.accountJwt({ revocations: { [o.userKey]: Math.floor(Date.now() / 1000) } });
+        const r = (await sys.request('$SYS.REQ.CLAIMS.UPDATE', revoking, { timeout: 5000 })).json<{
+          data?: { code: number };
+        }>();
+        assert.equal(r.data?.code, 200);
+        const why = await Promise.race([
+          closed.then((e) => String(e)),
+          new Promise<string>((res) => setTimeout(() => res('still connected'), 5000)),
+        ]);
+        assert.match(why, /User Authentication Revoked/);
+        const connz = (await fetch(`http://127.0.0.1:${s.httpPort}/connz?state=closed`).then((x) =>
+          x.json(),
+        )) as { connections: Array<{ reason?: string }> };
+        assert.ok(
+          connz.connections.some((c) => c.reason === 'Credentials Revoked'),
+          JSON.stringify(connz.connections.map((c) => c.reason)),
+        );
+        await assert.rejects(
+          connect({ port: s.port, authenticator: o.userCreds, reconnect: false }),
+          /Authorization Violation/,
+        );
       } finally {
         for (const c of conns) await c.close().catch(() => {});
         await s.stop();

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import '../protocol/buffer-ext.js';
-import type { Account } from '../accounts/index.js';
+import { type Account, decodeJwtUnverified, isRevoked } from '../accounts/index.js';
 import {
   PermissionChecker,
   type Permissions,
@@ -37,6 +37,7 @@ export const CloseReason = {
   badClientProtocol: 'Bad Client Protocol Version',
   noRespondersNeedsHeaders: 'No Responders Requires Headers',
   missingHeaders: 'Message Headers Not Supported',
+  revocation: 'Credentials Revoked',
 } as const;
 
 const CRLF_LEN = 2;
@@ -366,6 +367,22 @@ export class Client implements ProtocolSink {
   /** The user JWT of CONNECT (operator mode). */
   get jwt(): string | undefined {
     return this.connectOpts.jwt;
+  }
+
+  /**
+   * Closes the connection when `revocations` (from a new account JWT) revoke its user JWT, as
+   * nats-server does on a claims update: revoked credentials lose live connections too.
+   */
+  closeIfRevoked(revocations: Record<string, number>): void {
+    const jwt = this.connectOpts.jwt;
+    if (!this.connected || jwt === undefined) return;
+    let iat: number;
+    try {
+      iat = decodeJwtUnverified(jwt).iat;
+    } catch {
+      return;
+    }
+    if (isRevoked(revocations, this.user, iat)) this.fatal(ERR.authRevoked, CloseReason.revocation);
   }
 
   setPermissions(p: Permissions | undefined): void {

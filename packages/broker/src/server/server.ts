@@ -171,12 +171,14 @@ export class Server {
 
   /**
    * Call after accounts were added or replaced (claims updates): clients follow their account's new
-   * object, and the fast path is re-decided.
+   * object (and are closed when it revokes their user), and the fast path is re-decided.
    */
   accountsChanged(): void {
-    for (const c of this.clients.values()) {
+    for (const c of [...this.clients.values()]) {
       const a = this.registry.get(c.account.name);
-      if (a && a !== c.account) c.account = a;
+      if (!a || a === c.account) continue;
+      c.account = a;
+      if (a.revocations) c.closeIfRevoked(a.revocations);
     }
     const imports = this.registry.list().some((a) => a.streamImports.length + a.serviceImports.length > 0);
     this.simpleRouting = !imports;
