@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** A NATS server started for a test. */
 export interface TestNats {
@@ -27,18 +29,27 @@ export interface NatsServerOptions {
   args?: string[];
   /** Wait for /healthz to answer 200 (default true; a JetStream cluster member is unhealthy until a quorum). */
   waitHealthy?: boolean;
+  /** The server command and its leading arguments (default Debian's nats-server; see `ternServerCommand`). */
+  command?: string[];
 }
 
-/** Debian's nats-server on free loopback ports; resolves once `/healthz` answers (bounded wait). */
+/** Runs Tern's broker with the nats-server flags (its built `tern-server` CLI, as operators run it). */
+export function ternServerCommand(): string[] {
+  const entry = fileURLToPath(import.meta.resolve('@tern/broker'));
+  return [process.execPath, join(dirname(entry), 'cli.js')];
+}
+
+/** Debian's nats-server (or `opts.command`) on free loopback ports; resolves once `/healthz` answers (bounded wait). */
 export async function startNatsServer(
   opts: NatsServerOptions = {},
 ): Promise<TestNats & { port: number; httpPort: number }> {
   for (let attempt = 0; ; attempt++) {
     const port = opts.port ?? (await freePort());
     const httpPort = opts.httpPort ?? (await freePort());
+    const [cmd = '/usr/sbin/nats-server', ...lead] = opts.command ?? [];
     const child = spawn(
-      '/usr/sbin/nats-server',
-      ['-a', '127.0.0.1', '-p', String(port), '-m', String(httpPort), ...(opts.args ?? [])],
+      cmd,
+      [...lead, '-a', '127.0.0.1', '-p', String(port), '-m', String(httpPort), ...(opts.args ?? [])],
       {
         stdio: ['ignore', 'ignore', 'pipe'],
       },
@@ -59,7 +70,7 @@ export async function startNatsServer(
       };
     }
     await stopChild(child, exited);
-    if (attempt === 2 || opts.port !== undefined) throw new Error(`nats-server did not start:\n${log}`);
+    if (attempt === 2 || opts.port !== undefined) throw new Error(`${cmd} did not start:\n${log}`);
   }
 }
 
