@@ -1,10 +1,13 @@
-// `npm run bench -- messages [--messages=N] [--replay=N]`: the message browser, replay and export on a big
-// stream, on Tern's broker and on nats-server side by side. Prints API times, throughputs and ratios.
+// `npm run bench -- messages [--messages=N] [--replay=N] [--export=N] [--only=tern|nats-server]
+// [--tern=process|in-process]`: the message browser, replay and export on a big stream, on Tern's broker and
+// on nats-server side by side. Prints API times, throughputs and ratios. Tern runs as its own process
+// (`tern-server`, as nats-server does) unless `--tern=in-process`, where it shares the monitor's event loop.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { startServer } from '@tern/broker';
@@ -13,7 +16,7 @@ import { openDatabase } from '@tern/db';
 import { buildApp } from '../src/app.js';
 import { hashPassword } from '../src/auth/password.js';
 import { SecretBox } from '../src/crypto.js';
-import { startGoNats } from '../src/messages/test-servers.js';
+import { startGoNats, startServerProcess } from '../src/messages/test-servers.js';
 import { Scraper } from '../src/scrape/scraper.js';
 
 const arg = (name: string, fallback: number) => {
@@ -23,6 +26,8 @@ const arg = (name: string, fallback: number) => {
 const MESSAGES = arg('messages', 10_000_000);
 const REPLAY = arg('replay', 500_000);
 const EXPORT = arg('export', 200_000);
+const TERN_MODE = process.argv.find((x) => x.startsWith('--tern='))?.split('=')[1] ?? 'process';
+const ONLY = process.argv.find((x) => x.startsWith('--only='))?.split('=')[1];
 const PAYLOAD = 128;
 
 interface Server {
@@ -33,6 +38,11 @@ interface Server {
 }
 
 async function tern(): Promise<Server> {
+  if (TERN_MODE !== 'in-process') {
+    const cli = fileURLToPath(new URL('./cli.js', import.meta.resolve('@tern/broker')));
+    const s = await startServerProcess('tern', process.execPath, [cli]);
+    return { name: 'tern', ...s };
+  }
   const storeDir = await mkdtemp(join(tmpdir(), 'tern-bench-msgs-'));
   const h = await startServer({ host: '127.0.0.1', port: -1, httpPort: -1, jetstream: true, storeDir });
   return {
@@ -188,10 +198,16 @@ async function run(server: Server) {
 }
 
 const results: Record<string, Awaited<ReturnType<typeof run>>> = {};
-for (const start of [tern, goNats]) {
+for (const [name, start] of [
+  ['tern', tern],
+  ['nats-server', goNats],
+] as const) {
+  if (ONLY && ONLY !== name) continue;
   const server = await start();
   try {
-    console.log(`\n[${server.name}] ${MESSAGES.toLocaleString()} messages of ${PAYLOAD} B`);
+    const mode =
+      name === 'tern' ? ` (${TERN_MODE === 'in-process' ? 'in the monitor process' : 'own process'})` : '';
+    console.log(`\n[${server.name}${mode}] ${MESSAGES.toLocaleString()} messages of ${PAYLOAD} B`);
     const r = await run(server);
     results[server.name] = r;
     console.log(`  first page of 100, from the end        ${r.endMs.toFixed(1)} ms (target < 200 ms)`);

@@ -15,6 +15,9 @@ import type { FastifyInstance } from 'fastify';
 import { hashPassword } from '../auth/password.js';
 import { backends, type Client, login, PASSWORD, type TestDatabase, testApp } from '../test-support/app.js';
 import { waitFor } from '../test-support/nats.js';
+import { JsApi } from './jsapi.js';
+import { readRange } from './reader.js';
+import { replayMsgId } from './replay.js';
 import { type JsServer, jsServers } from './test-servers.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -384,6 +387,136 @@ for (const server of jsServers) {
       const cancelled = await post<ReplayJob>(operator, `/api/replay-jobs/${slow.id}/cancel`, {});
       assert.equal(cancelled.status, 'cancelled');
       await post(operator, `/api/replay-jobs/${slow.id}/resume`, {}, 409);
+    });
+
+    test('an unpaced bulk replay restarted mid-run, from an older cursor, delivers each message once, in order', async () => {
+      // More than the bulk-read threshold, so the batched consumer read and unpaced publishing are used.
+      const n = 5000;
+      await jsm.streams.add({ name: 'R3', subjects: ['r3.>'] });
+      for (let i = 1; i <= n; i++) {
+        const h = headers();
+        h.append('X-Index', String(i));
+        h.append('Nats-Msg-Id', `src-${i}`);
+        h.append('X-Tag', 'a');
+        h.append('X-Tag', 'b');
+        nc.publish(`r3.s${i % 3}`, enc(`b${i}`), { headers: h });
+        if (i % 500 === 0) await nc.flush();
+      }
+      await nc.flush();
+      await waitFor(
+        async () => ((await jsm.streams.info('R3')).state.messages === n ? true : undefined),
+        'the source stream to fill',
+      );
+      await jsm.streams.add({ name: 'R3OUT', subjects: ['r3out.>'], duplicate_window: 120_000_000_000 });
+      const body = {
+        targetId,
+        stream: 'R3',
+        remapFrom: 'r3.>',
+        remapTo: 'r3out.>',
+        ratePerSec: 0,
+        addMsgId: true,
+      };
+      const job = await post<ReplayJob>(operator, '/api/replay-jobs', body, 201);
+      await waitFor(async () => {
+        const j = await get<ReplayJob>(viewer, `/api/replay-jobs/${job.id}`);
+        return j.done > 0 ? j : undefined;
+      }, 'some progress');
+      await app.close();
+      // As if the monitor had crashed before its last saves: the cursor goes back, so work is repeated.
+      const row = await tdb.db.prisma.replayJob.findUniqueOrThrow({ where: { id: job.id } });
+      const back = Math.min(Number(row.cursorSeq), 1234);
+      await tdb.db.prisma.replayJob.update({
+        where: { id: job.id },
+        data: {
+          cursorSeq: row.cursorSeq - BigInt(back),
+          done: row.done - back,
+          status: 'running',
+          finishedAt: null,
+        },
+      });
+      ({ app } = await testApp(tdb.db));
+      admin = await login(app, 'admin');
+      viewer = await login(app, 'viewer');
+      operator = await login(app, 'operator');
+      await app.ready();
+      const done = await waitFor(
+        async () => {
+          const j = await get<ReplayJob>(viewer, `/api/replay-jobs/${job.id}`);
+          return j.status === 'completed' ? j : undefined;
+        },
+        'the resumed job to complete',
+        30_000,
+      );
+      assert.equal(done.done, n);
+      await waitFor(
+        async () => ((await jsm.streams.info('R3OUT')).state.messages >= n ? true : undefined),
+        'the target stream to fill',
+      );
+      const state = (await jsm.streams.info('R3OUT')).state;
+      assert.equal(state.messages, n);
+      assert.equal(state.last_seq, n);
+      let i = 0;
+      for await (const m of readRange(new JsApi(nc), 'R3OUT', 1, n)) {
+        i++;
+        assert.equal(m.seq, i);
+        assert.equal(m.subject, `r3out.s${i % 3}`);
+        assert.equal(new TextDecoder().decode(m.data), `b${i}`);
+        // Stored headers are passed on byte for byte; only Nats-Msg-Id is replaced.
+        assert.equal(
+          new TextDecoder().decode(m.hdrs),
+          `NATS/1.0\r\nX-Index: ${i}\r\nX-Tag: a\r\nX-Tag: b\r\nNats-Msg-Id: ${replayMsgId(job.id, i)}\r\n\r\n`,
+        );
+      }
+      assert.equal(i, n);
+    });
+
+    test('a filtered replay over a long range (read through a consumer) keeps to the rate limit', async () => {
+      // A sparse subject at the end of R3: the range spans thousands of sequences, so the bulk read is used.
+      const rare = 12;
+      for (let i = 1; i <= rare; i++) nc.publish('r3.rare', enc(`x${i}`));
+      await nc.flush();
+      const last = await waitFor(async () => {
+        const st = (await jsm.streams.info('R3')).state;
+        return st.messages === 5000 + rare ? st.last_seq : undefined;
+      }, 'the rare messages to be stored');
+      const received: { data: string; at: number }[] = [];
+      const sub = nc.subscribe('rare.>', {
+        callback: (_e, m) => {
+          received.push({ data: m.string(), at: Date.now() });
+        },
+      });
+      await nc.flush();
+      const body = {
+        targetId,
+        stream: 'R3',
+        fromSeq: 1,
+        toSeq: last,
+        subject: 'r3.rare',
+        remapFrom: 'r3.>',
+        remapTo: 'rare.>',
+        ratePerSec: 50,
+      };
+      const job = await post<ReplayJob>(operator, '/api/replay-jobs', body, 201);
+      const done = await waitFor(
+        async () => {
+          const j = await get<ReplayJob>(viewer, `/api/replay-jobs/${job.id}`);
+          return j.status === 'completed' ? j : undefined;
+        },
+        'replay to complete',
+        20_000,
+      );
+      assert.equal(done.done, rare);
+      await waitFor(async () => (received.length >= rare ? true : undefined), 'all replayed messages');
+      sub.unsubscribe();
+      assert.deepEqual(
+        received.map((r) => r.data),
+        Array.from({ length: rare }, (_, i) => `x${i + 1}`),
+      );
+      // Never faster than the limit (a 20 ms allowance for timer granularity); slower is fine.
+      for (let i = 0; i + 10 < received.length; i++) {
+        const span = (received[i + 10] as { at: number }).at - (received[i] as { at: number }).at;
+        assert.ok(span >= (10 / 50) * 1000 - 20, `10 messages in ${span} ms`);
+      }
     });
 
     test('export then import round-trips payloads and headers byte for byte, deduplicated', async () => {

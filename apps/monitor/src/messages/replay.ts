@@ -1,4 +1,4 @@
-import { MsgHdrsImpl, headers as natsHeaders } from '@nats-io/transport-node';
+import { MsgHdrsImpl } from '@nats-io/transport-node';
 import type { ReplayJob, ReplayPreviewResponse, ReplayRequest, ReplayStatus } from '@tern/contracts';
 import type { PrismaClient } from '@tern/db';
 import type { FastifyBaseLogger } from 'fastify';
@@ -8,14 +8,14 @@ import { InvalidRange, InvalidSubject, ReplayJobNotFound, ReplayStateConflict } 
 import { JsApi } from './jsapi.js';
 import type { NatsPool } from './nats.js';
 import { payloadKind, payloadPreview } from './payload.js';
-import { readRange } from './reader.js';
+import { readRangeBatches } from './reader.js';
 import { isValidFilter, remapProblem, remapSubject } from './subjects.js';
 import { MSG_ID } from './transfer.js';
 
 type JobRow = NonNullable<Awaited<ReturnType<PrismaClient['replayJob']['findUnique']>>>;
 
 /** Progress is flushed to NATS and saved this often (whichever comes first). */
-const PERSIST_EVERY_MSGS = 5000;
+const PERSIST_EVERY_MSGS = 10_000;
 const PERSIST_EVERY_MS = 250;
 /** At original pace, one gap never waits longer than this. */
 const MAX_PACE_GAP_MS = 60_000;
@@ -23,6 +23,56 @@ const RATE_WINDOW_MS = 5000;
 
 /** The id a replayed message carries, so a resumed job's repeats are dropped by the target stream. */
 export const replayMsgId = (jobId: string, seq: number): string => `replay:${jobId}:${seq}`;
+
+const MSG_ID_LINE = `${MSG_ID}:`;
+
+/**
+ * The header block a replayed message is published with: the stored block byte for byte (order, case and
+ * repeated keys kept), with `Nats-Msg-Id` replaced or added when `msgId` is given.
+ */
+export function replayHeaders(
+  stored: Uint8Array | undefined,
+  msgId: string | undefined,
+): Uint8Array | undefined {
+  const hasStored = stored !== undefined && stored.length > 0;
+  if (msgId === undefined) return hasStored ? stored : undefined;
+  const idLine = `${MSG_ID}: ${msgId}\r\n\r\n`;
+  if (!hasStored) return Buffer.from(`NATS/1.0\r\n${idLine}`, 'latin1');
+  // latin1 maps every byte to one character and back, so values in any encoding survive untouched.
+  let text = Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength).toString('latin1');
+  if (text.includes(`\r\n${MSG_ID_LINE}`)) {
+    text = text
+      .split('\r\n')
+      .filter((line, i) => i === 0 || !line.startsWith(MSG_ID_LINE))
+      .join('\r\n');
+  }
+  let end = text.length;
+  while (end >= 2 && text.charCodeAt(end - 1) === 10 && text.charCodeAt(end - 2) === 13) end -= 2;
+  return Buffer.from(`${text.slice(0, end)}\r\n${idLine}`, 'latin1');
+}
+
+/** Hands prebuilt header bytes to the client's publish, which only asks headers to encode themselves. */
+class RawHeaders extends MsgHdrsImpl {
+  bytes: Uint8Array = new Uint8Array(0);
+  override encode(): Uint8Array {
+    return this.bytes;
+  }
+}
+
+/** Remapped subjects, remembered per source subject (streams hold few distinct subjects as a rule). */
+function remapper(from: string | null, to: string | null): (subject: string) => string {
+  if (!from) return (subject) => subject;
+  const cache = new Map<string, string>();
+  return (subject) => {
+    let out = cache.get(subject);
+    if (out === undefined) {
+      out = remapSubject(subject, from, to);
+      if (cache.size >= 10_000) cache.clear();
+      cache.set(subject, out);
+    }
+    return out;
+  };
+}
 
 interface Run {
   stopping: 'pause' | 'cancel' | 'shutdown' | null;
@@ -224,64 +274,72 @@ export class ReplayRunner {
       let sinceSave = 0;
       let saving: Promise<unknown> = Promise.resolve();
       run.samples.push({ t: Date.now(), done });
-      for await (const m of readRange(
+      const raw = new RawHeaders();
+      const withHeaders = { headers: raw };
+      const target = remapper(job.remapFrom, job.remapTo);
+      // A whole batch is handled without a turn of the event loop when nothing needs pacing, so the
+      // client writes its publishes to the socket together instead of one write per message.
+      batches: for await (const batch of readRangeBatches(
         js,
         job.stream,
         cursor + 1,
         Number(job.toSeq),
         job.filterSubject ?? undefined,
       )) {
-        if (run.stopping) break;
-        // Pace: the stream's own gap (optional) but never faster than the rate limit. Catching up after a
-        // stall is not allowed, so no burst ever exceeds the limit.
-        const gap =
-          job.originalPace && prevTime !== undefined
-            ? Math.min(Math.max(m.timeMs - prevTime, 0), MAX_PACE_GAP_MS)
-            : 0;
-        prevTime = m.timeMs;
-        const wait = Math.max(gap, interval);
-        if (wait > 0) {
-          scheduled = Math.max(scheduled + wait, Date.now());
-          let ahead = scheduled - Date.now();
-          while (ahead >= 1 && !run.stopping) {
-            await sleep(Math.min(ahead, 200));
-            ahead = scheduled - Date.now();
+        for (const m of batch) {
+          if (run.stopping) break batches;
+          // Pace: the stream's own gap (optional) but never faster than the rate limit. Catching up after
+          // a stall is not allowed, so no burst ever exceeds the limit.
+          const gap =
+            job.originalPace && prevTime !== undefined
+              ? Math.min(Math.max(m.timeMs - prevTime, 0), MAX_PACE_GAP_MS)
+              : 0;
+          prevTime = m.timeMs;
+          const wait = Math.max(gap, interval);
+          if (wait > 0) {
+            scheduled = Math.max(scheduled + wait, Date.now());
+            let ahead = scheduled - Date.now();
+            while (ahead >= 1 && !run.stopping) {
+              await sleep(Math.min(ahead, 200));
+              ahead = scheduled - Date.now();
+            }
+            if (run.stopping) break batches;
           }
-          if (run.stopping) break;
-        }
-        if (!job.dryRun) {
-          // Stored headers came from the server, so they are decoded as they are, not re-validated.
-          const headers =
-            m.hdrs && m.hdrs.length > 0
-              ? MsgHdrsImpl.decode(m.hdrs)
-              : job.addMsgId
-                ? natsHeaders()
-                : undefined;
-          if (job.addMsgId) headers?.set(MSG_ID, replayMsgId(id, m.seq));
-          const subject = job.remapFrom ? remapSubject(m.subject, job.remapFrom, job.remapTo) : m.subject;
-          nc.publish(subject, m.data, headers ? { headers } : undefined);
-        }
-        cursor = m.seq;
-        done++;
-        sinceSave++;
-        const checkClock = wait > 0 || (sinceSave & 63) === 0;
-        if (sinceSave >= PERSIST_EVERY_MSGS || (checkClock && Date.now() - lastSave >= PERSIST_EVERY_MS)) {
-          // The cursor is saved only once the broker has everything before it (flush), so a restart may
-          // repeat (deduplicated by Nats-Msg-Id) but never skip. Saving runs beside the loop, one at a time.
-          const snapshot = { cursor, done };
-          await saving;
-          saving = (job.dryRun ? Promise.resolve() : nc.flush()).then(() =>
-            this.prisma.replayJob.update({
-              where: { id },
-              data: { cursorSeq: BigInt(snapshot.cursor), done: snapshot.done },
-            }),
-          );
-          saving.catch(() => {});
-          lastSave = Date.now();
-          sinceSave = 0;
-          run.samples.push({ t: lastSave, done });
-          while (run.samples.length > 2 && (run.samples[0] as { t: number }).t < lastSave - RATE_WINDOW_MS) {
-            run.samples.shift();
+          if (!job.dryRun) {
+            // Stored headers came from the server, so they are passed on as they are, not re-validated.
+            const hdrs = replayHeaders(m.hdrs, job.addMsgId ? replayMsgId(id, m.seq) : undefined);
+            if (hdrs) {
+              raw.bytes = hdrs;
+              nc.publish(target(m.subject), m.data, withHeaders);
+            } else {
+              nc.publish(target(m.subject), m.data);
+            }
+          }
+          cursor = m.seq;
+          done++;
+          sinceSave++;
+          const checkClock = wait > 0 || (sinceSave & 63) === 0;
+          if (sinceSave >= PERSIST_EVERY_MSGS || (checkClock && Date.now() - lastSave >= PERSIST_EVERY_MS)) {
+            // The cursor is saved only once the broker has everything before it (flush), so a restart may
+            // repeat (deduplicated by Nats-Msg-Id) but never skip. Saving runs beside the loop, one at a time.
+            const snapshot = { cursor, done };
+            await saving;
+            saving = (job.dryRun ? Promise.resolve() : nc.flush()).then(() =>
+              this.prisma.replayJob.update({
+                where: { id },
+                data: { cursorSeq: BigInt(snapshot.cursor), done: snapshot.done },
+              }),
+            );
+            saving.catch(() => {});
+            lastSave = Date.now();
+            sinceSave = 0;
+            run.samples.push({ t: lastSave, done });
+            while (
+              run.samples.length > 2 &&
+              (run.samples[0] as { t: number }).t < lastSave - RATE_WINDOW_MS
+            ) {
+              run.samples.shift();
+            }
           }
         }
       }

@@ -35,14 +35,26 @@ export const jsServers: { name: string; start(): Promise<JsServer> }[] = [
 ];
 
 /** Debian's nats-server with JetStream in a temp folder; resolves once `/healthz` answers. */
-export async function startGoNats(): Promise<JsServer> {
+export function startGoNats(): Promise<JsServer> {
+  return startServerProcess('nats-server', '/usr/sbin/nats-server', []);
+}
+
+/**
+ * A JetStream server as its own process (`command` takes nats-server's flags, as Tern's `tern-server`
+ * does) with its store in a temp folder; resolves once `/healthz` answers.
+ */
+export async function startServerProcess(
+  kind: JsServer['kind'],
+  command: string,
+  preArgs: string[],
+): Promise<JsServer> {
   const storeDir = await mkdtemp(join(tmpdir(), 'tern-msgs-gojs-'));
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     const httpPort = await freePort();
     const child = spawn(
-      '/usr/sbin/nats-server',
-      ['-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), '-m', String(httpPort)],
+      command,
+      [...preArgs, '-js', '-sd', storeDir, '-a', '127.0.0.1', '-p', String(port), '-m', String(httpPort)],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let log = '';
@@ -53,7 +65,7 @@ export async function startGoNats(): Promise<JsServer> {
     const monitorUrl = `http://127.0.0.1:${httpPort}`;
     if (await healthy(monitorUrl, child)) {
       return {
-        kind: 'nats-server',
+        kind,
         natsUrl: `nats://127.0.0.1:${port}`,
         monitorUrl,
         stop: async () => {
@@ -65,7 +77,7 @@ export async function startGoNats(): Promise<JsServer> {
     }
     if (child.exitCode === null) child.kill('SIGKILL');
     await exited;
-    if (attempt === 2) throw new Error(`nats-server did not start:\n${log}`);
+    if (attempt === 2) throw new Error(`${command} did not start:\n${log}`);
   }
 }
 
