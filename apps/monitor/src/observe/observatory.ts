@@ -102,7 +102,7 @@ export class Observatory {
     this.scraper.off('status', this.#onStatus);
     this.scraper.off('removed', this.#onRemoved);
     this.hub.close();
-    await this.store.maintain().catch(() => undefined);
+    await this.store.close().catch(() => undefined);
   }
 
   /** Records one scrape (the scraper's `sample` event). */

@@ -140,3 +140,36 @@ test('/jsz is fetched every jszEveryMs and carried over in between, marked as no
     await nats.stop();
   }
 });
+
+test('/jsz of a server with many streams and consumers is fetched less often unless jszEveryMs is set', async () => {
+  // A monitoring endpoint reporting 3 streams and 4 consumers; everything but /varz and /jsz is missing.
+  const fake = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/varz') res.end(JSON.stringify({ server_id: 'S' }));
+    else if (path === '/jsz') res.end(JSON.stringify({ streams: 3, consumers: 4, account_details: [] }));
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+  const fresh = async (opts: { jszEntitiesPerScrape: number; jszEveryMs?: number }) => {
+    // Scrapes 120 ms apart at a 100 ms interval: /jsz is due each time unless the server is big.
+    const scraper = new Scraper({ intervalMs: 100, timeoutMs: 2000, ...opts });
+    const seen: boolean[] = [];
+    scraper.on('sample', (s) => seen.push(s.jszFresh));
+    scraper.setTarget({ id: 't', name: 'x', monitorUrls: [url], embedded: false });
+    for (let i = 0; i < 3; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 120));
+      await scraper.scrapeNow('t');
+    }
+    await scraper.stop();
+    return seen;
+  };
+  try {
+    assert.deepEqual(await fresh({ jszEntitiesPerScrape: 10 }), [true, true, true]);
+    // 7 streams and consumers at 1 per scrape: one /jsz every 7 intervals.
+    assert.deepEqual(await fresh({ jszEntitiesPerScrape: 1 }), [true, false, false]);
+    assert.deepEqual(await fresh({ jszEntitiesPerScrape: 1, jszEveryMs: 100 }), [true, true, true]);
+  } finally {
+    await new Promise((r) => fake.close(r));
+  }
+});

@@ -96,9 +96,12 @@ export interface ScraperOptions {
   jszConfigEveryMs?: number;
   /**
    * How often /jsz (streams and consumers, by far the largest body) is fetched; between two fetches the
-   * last one is carried over and not ingested again (default: every scrape).
+   * last one is carried over and not ingested again. Default: every scrape while a server reports at
+   * most `jszEntitiesPerScrape` streams and consumers, one scrape in N above N times that.
    */
   jszEveryMs?: number;
+  /** See `jszEveryMs` (default 2,000). */
+  jszEntitiesPerScrape?: number;
 }
 
 interface Endpoint {
@@ -119,7 +122,7 @@ interface Endpoint {
  * kept in memory and every sample is emitted for consumers that keep history.
  */
 export class Scraper extends EventEmitter<ScraperEvents> {
-  readonly #opts: Required<ScraperOptions>;
+  readonly #opts: Required<Omit<ScraperOptions, 'jszEveryMs'>> & { jszEveryMs?: number };
   readonly #targets = new Map<string, Map<string, Endpoint>>();
   readonly #discovering = new Map<string, { at: number; running?: Promise<string[]> }>();
   #running = false;
@@ -135,7 +138,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
       discoveryEveryMs: 10_000,
       discover: true,
       jszConfigEveryMs: 30_000,
-      jszEveryMs: opts.intervalMs,
+      jszEntitiesPerScrape: 2_000,
       ...opts,
     };
   }
@@ -360,7 +363,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
           key === 'jsz' &&
           endpoint.jszAt !== undefined &&
           endpoint.state.snapshot?.jsz &&
-          now - endpoint.jszAt < this.#opts.jszEveryMs - this.#opts.intervalMs / 2
+          now - endpoint.jszAt < this.#jszEveryMs(endpoint.state.snapshot.jsz) - this.#opts.intervalMs / 2
         ) {
           return false;
         }
@@ -371,6 +374,14 @@ export class Scraper extends EventEmitter<ScraperEvents> {
         return true;
       })
       .map(([key, path]) => [key, key === 'jsz' && !withConfig ? JSZ_WITHOUT_CONFIG : path]);
+  }
+
+  // A server with thousands of consumers answers /jsz with megabytes: parsing and ingesting that every
+  // 2 s would cost most of a core, so big servers are asked less often (consumer lag moves slowly).
+  #jszEveryMs(last: JszFull): number {
+    if (this.#opts.jszEveryMs !== undefined) return this.#opts.jszEveryMs;
+    const entities = (last.streams ?? 0) + (last.consumers ?? 0);
+    return this.#opts.intervalMs * Math.max(1, Math.ceil(entities / this.#opts.jszEntitiesPerScrape));
   }
 
   // Discovery runs at most once per `discoveryEveryMs` per target and only when a route names a server

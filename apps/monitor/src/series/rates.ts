@@ -38,45 +38,95 @@ export interface CounterStateOptions {
 
 /**
  * The state of one counter: its latest reading, the rate over the last interval and a short window of
- * readings since the last reset for smoothed rates.
+ * readings since the last reset for smoothed rates. Readings live in small typed rings (no object per
+ * reading: a monitor holds tens of thousands of counters); `window: false` keeps only the latest.
  */
 export class CounterState {
   readonly #maxGapMs: number;
   readonly #windowMs: number;
   readonly #maxSamples: number;
-  #window: CounterSample[] = [];
+  // The window as a ring of times and values; every reading in it shares `#epoch` (a reset clears it).
+  #t: Float64Array;
+  #v: Float64Array;
+  #start = 0;
+  #len = 0;
+  #epoch = '';
   /** The rate over the last interval, or null after a reset, a gap or on the first reading. */
   lastRate: number | null = null;
 
-  constructor(opts: CounterStateOptions = {}) {
+  constructor(opts: CounterStateOptions & { window?: boolean } = {}) {
     this.#maxGapMs = opts.maxGapMs ?? 300_000;
     this.#windowMs = opts.windowMs ?? 60_000;
-    this.#maxSamples = Math.max(2, opts.maxWindowSamples ?? 64);
+    this.#maxSamples = opts.window === false ? 1 : Math.max(2, opts.maxWindowSamples ?? 64);
+    const cap = Math.min(this.#maxSamples, 4);
+    this.#t = new Float64Array(cap);
+    this.#v = new Float64Array(cap);
+  }
+
+  #at(i: number): number {
+    return (this.#start + i) % this.#t.length;
   }
 
   /** The latest reading, if any. */
   get latest(): CounterSample | undefined {
-    return this.#window.at(-1);
+    if (!this.#len) return undefined;
+    const i = this.#at(this.#len - 1);
+    return { t: this.#t[i]!, value: this.#v[i]!, epoch: this.#epoch };
   }
 
   /** Adds a reading; returns the rate since the previous one (null when there is none). Out-of-order readings are ignored. */
   update(sample: CounterSample): number | null {
-    const prev = this.latest;
-    if (!prev) {
-      this.#window.push(sample);
+    const epoch = sample.epoch ?? '';
+    if (!this.#len) {
+      this.#push(sample.t, sample.value, epoch);
       this.lastRate = null;
       return null;
     }
-    const r = rateBetween(prev, sample, this.#maxGapMs);
+    const li = this.#at(this.#len - 1);
+    const r = rateBetween(
+      { t: this.#t[li]!, value: this.#v[li]!, epoch: this.#epoch },
+      sample,
+      this.#maxGapMs,
+    );
     if ('none' in r && r.none === 'not-after') return null;
-    if ('none' in r) this.#window = []; // reset or gap: older readings say nothing about the new run
-    this.#window.push(sample);
+    if ('none' in r) this.#len = 0; // reset or gap: older readings say nothing about the new run
+    this.#push(sample.t, sample.value, epoch);
     const horizon = sample.t - this.#windowMs;
     // Keep one reading at or before the horizon so the window always spans the full period.
-    while (this.#window.length > 2 && this.#window[1]!.t <= horizon) this.#window.shift();
-    while (this.#window.length > this.#maxSamples) this.#window.shift();
+    while (this.#len > 2 && this.#t[this.#at(1)]! <= horizon) this.#drop();
     this.lastRate = 'rate' in r ? r.rate : null;
     return this.lastRate;
+  }
+
+  #drop(): void {
+    this.#start = (this.#start + 1) % this.#t.length;
+    this.#len--;
+  }
+
+  #push(t: number, v: number, epoch: string): void {
+    if (!this.#len) this.#start = 0;
+    this.#epoch = epoch;
+    if (this.#len === this.#t.length) {
+      if (this.#t.length < this.#maxSamples) this.#grow();
+      else this.#drop();
+    }
+    const i = this.#at(this.#len);
+    this.#t[i] = t;
+    this.#v[i] = v;
+    this.#len++;
+  }
+
+  #grow(): void {
+    const cap = Math.min(this.#maxSamples, this.#t.length * 2);
+    const t = new Float64Array(cap);
+    const v = new Float64Array(cap);
+    for (let i = 0; i < this.#len; i++) {
+      t[i] = this.#t[this.#at(i)]!;
+      v[i] = this.#v[this.#at(i)]!;
+    }
+    this.#t = t;
+    this.#v = v;
+    this.#start = 0;
   }
 
   /**
@@ -84,12 +134,12 @@ export class CounterState {
    * with fewer than two readings. `minSpanMs` rejects windows too short to mean anything.
    */
   windowRate(minSpanMs = 0): number | null {
-    const last = this.latest;
-    if (!last || this.#window.length < 2) return null;
+    if (this.#len < 2) return null;
     // The first kept reading is the last one at or before the window start (or the first since a reset).
-    const from = this.#window[0]!;
-    const span = last.t - from.t;
+    const first = this.#start;
+    const last = this.#at(this.#len - 1);
+    const span = this.#t[last]! - this.#t[first]!;
     if (span <= 0 || span < minSpanMs) return null;
-    return ((last.value - from.value) * 1000) / span;
+    return ((this.#v[last]! - this.#v[first]!) * 1000) / span;
   }
 }

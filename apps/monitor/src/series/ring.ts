@@ -11,8 +11,9 @@ export interface RawPoint {
 export class Ring {
   readonly #max: number;
   readonly #maxRunGapMs: number;
-  #t: Float64Array;
-  #v: Float64Array;
+  /** Points interleaved as [t0, v0, t1, v1, …]: one allocation per series, not two. */
+  #p: Float64Array;
+  #cap: number;
   #start = 0;
   #len = 0;
   /** Whether the newest two points are joined without a silence (only then may a run extend). */
@@ -21,12 +22,12 @@ export class Ring {
   droppedUntil = Number.NEGATIVE_INFINITY;
 
   /** `maxRunGapMs`: a run is not extended over a longer silence, so gaps stay visible. */
-  constructor(maxPoints: number, maxRunGapMs = Number.POSITIVE_INFINITY, initial = 16) {
+  // A small start: most series are idle runs of two points.
+  constructor(maxPoints: number, maxRunGapMs = Number.POSITIVE_INFINITY, initial = 4) {
     this.#max = Math.max(2, maxPoints);
     this.#maxRunGapMs = maxRunGapMs;
-    const cap = Math.min(this.#max, Math.max(2, initial));
-    this.#t = new Float64Array(cap);
-    this.#v = new Float64Array(cap);
+    this.#cap = Math.min(this.#max, Math.max(2, initial));
+    this.#p = new Float64Array(this.#cap * 2);
   }
 
   get length(): number {
@@ -35,82 +36,81 @@ export class Ring {
 
   /** Bytes held by the backing arrays. */
   get bytes(): number {
-    return this.#t.byteLength + this.#v.byteLength;
+    return this.#p.byteLength;
   }
 
   #at(i: number): number {
-    return (this.#start + i) % this.#t.length;
+    return (this.#start + i) % this.#cap;
   }
 
   last(): RawPoint | undefined {
     if (!this.#len) return undefined;
     const i = this.#at(this.#len - 1);
-    return { t: this.#t[i]!, v: this.#v[i]! };
+    return { t: this.#p[2 * i]!, v: this.#p[2 * i + 1]! };
   }
 
   first(): RawPoint | undefined {
     if (!this.#len) return undefined;
-    return { t: this.#t[this.#start]!, v: this.#v[this.#start]! };
+    return { t: this.#p[2 * this.#start]!, v: this.#p[2 * this.#start + 1]! };
   }
 
   /** Appends a point; returns false (and keeps nothing) when it is not newer than the last one. */
   push(t: number, v: number): boolean {
     if (this.#len) {
       const li = this.#at(this.#len - 1);
-      if (t <= this.#t[li]!) return false;
-      const joined = t - this.#t[li]! <= this.#maxRunGapMs;
+      if (t <= this.#p[2 * li]!) return false;
+      const joined = t - this.#p[2 * li]! <= this.#maxRunGapMs;
       if (
         joined &&
         this.#joined &&
         this.#len >= 2 &&
-        Object.is(this.#v[li], v) &&
-        Object.is(this.#v[this.#at(this.#len - 2)], v)
+        Object.is(this.#p[2 * li + 1], v) &&
+        Object.is(this.#p[2 * this.#at(this.#len - 2) + 1], v)
       ) {
-        this.#t[li] = t; // extend the run
+        this.#p[2 * li] = t; // extend the run
         return true;
       }
       this.#joined = joined;
     }
-    if (this.#len === this.#t.length) {
-      if (this.#t.length < this.#max) this.#grow();
+    if (this.#len === this.#cap) {
+      if (this.#cap < this.#max) this.#grow();
       else {
-        this.droppedUntil = this.#t[this.#start]!;
-        this.#start = (this.#start + 1) % this.#t.length;
+        this.droppedUntil = this.#p[2 * this.#start]!;
+        this.#start = (this.#start + 1) % this.#cap;
         this.#len--;
       }
     }
     const i = this.#at(this.#len);
-    this.#t[i] = t;
-    this.#v[i] = v;
+    this.#p[2 * i] = t;
+    this.#p[2 * i + 1] = v;
     this.#len++;
     return true;
   }
 
   #grow(): void {
-    const cap = Math.min(this.#max, this.#t.length * 2);
-    const t = new Float64Array(cap);
-    const v = new Float64Array(cap);
+    const cap = Math.min(this.#max, this.#cap * 2);
+    const p = new Float64Array(cap * 2);
     for (let i = 0; i < this.#len; i++) {
       const j = this.#at(i);
-      t[i] = this.#t[j]!;
-      v[i] = this.#v[j]!;
+      p[2 * i] = this.#p[2 * j]!;
+      p[2 * i + 1] = this.#p[2 * j + 1]!;
     }
-    this.#t = t;
-    this.#v = v;
+    this.#p = p;
+    this.#cap = cap;
     this.#start = 0;
   }
 
   /** Drops points older than `cutoff`; a run crossing the cutoff keeps its value from the cutoff on. */
   dropBefore(cutoff: number): void {
-    while (this.#len && this.#t[this.#start]! < cutoff) {
+    while (this.#len && this.#p[2 * this.#start]! < cutoff) {
       if (this.#len >= 2) {
         const next = this.#at(1);
-        if (this.#t[next]! > cutoff && Object.is(this.#v[next], this.#v[this.#start])) {
-          this.#t[this.#start] = cutoff;
+        if (this.#p[2 * next]! > cutoff && Object.is(this.#p[2 * next + 1], this.#p[2 * this.#start + 1])) {
+          this.#p[2 * this.#start] = cutoff;
           break;
         }
       }
-      this.#start = (this.#start + 1) % this.#t.length;
+      this.#start = (this.#start + 1) % this.#cap;
       this.#len--;
     }
     if (!this.#len) this.#start = 0;
@@ -122,7 +122,7 @@ export class Ring {
     let prev: RawPoint | undefined;
     for (let k = 0; k < this.#len; k++) {
       const i = this.#at(k);
-      const p = { t: this.#t[i]!, v: this.#v[i]! };
+      const p = { t: this.#p[2 * i]!, v: this.#p[2 * i + 1]! };
       if (p.t < from) {
         prev = p;
         continue;

@@ -250,6 +250,7 @@ describe('SeriesStore with rollups in PGlite', () => {
       db: db.prisma,
       rawRetentionMs: 10 * MIN,
       flushBatchSize: 7,
+      rollupHeartbeatMs: 0, // every minute written: this test reads the rows
       now: () => now,
     });
     for (let i = 0; i < 30 * 30; i++) {
@@ -307,7 +308,12 @@ describe('SeriesStore with rollups in PGlite', () => {
   test('a restarted monitor reads history from the database and merges a minute written twice', async () => {
     // Minute 29 was open when the previous store went away; this one sees its last samples again.
     let now = T0 + 29 * MIN + 30_000;
-    const store = new SeriesStore({ db: db.prisma, rawRetentionMs: 10 * MIN, now: () => now });
+    const store = new SeriesStore({
+      db: db.prisma,
+      rawRetentionMs: 10 * MIN,
+      rollupHeartbeatMs: 0,
+      now: () => now,
+    });
     store.ingest('tgt', now, [gauge('server', 'S', 'mem', 1_000)]);
     now = T0 + 31 * MIN;
     const r1 = await store.maintain(now);
@@ -325,7 +331,7 @@ describe('SeriesStore with rollups in PGlite', () => {
 
     // A second write of the same minute merges (count-weighted average), as after a crash mid-minute.
     now = T0 + 29 * MIN + 40_000;
-    const again = new SeriesStore({ db: db.prisma, now: () => now });
+    const again = new SeriesStore({ db: db.prisma, rollupHeartbeatMs: 0, now: () => now });
     again.ingest('tgt', now, [gauge('server', 'S', 'mem', 0)]);
     again.ingest('tgt', now + 2_000, [gauge('server', 'S', 'mem', 0)]);
     again.ingest('tgt', now + 4_000, [gauge('server', 'S', 'mem', 3_000)]);
@@ -342,7 +348,12 @@ describe('SeriesStore with rollups in PGlite', () => {
   });
 
   test('rollups older than the retention are pruned', async () => {
-    const store = new SeriesStore({ db: db.prisma, rollupRetentionMs: 10 * MIN, pruneEveryMs: MIN });
+    const store = new SeriesStore({
+      db: db.prisma,
+      rollupRetentionMs: 10 * MIN,
+      pruneEveryMs: MIN,
+      rollupHeartbeatMs: 0,
+    });
     const r = await store.maintain(T0 + 30 * MIN);
     assert.equal(r.pruned, 20, 'minutes 0..19 are older than 10 minutes');
     const left = await db.prisma.seriesPoint.findMany({
@@ -363,7 +374,7 @@ describe('SeriesStore with rollups in PGlite', () => {
         return db.prisma.$executeRaw(...args);
       }) as SeriesDb['$executeRaw'],
     };
-    const store = new SeriesStore({ db: flaky, maxPendingRollups: 5 });
+    const store = new SeriesStore({ db: flaky, maxPendingRollups: 5, rollupHeartbeatMs: 0 });
     for (let m = 0; m < 8; m++) store.ingest('flaky', T0 + m * MIN, [gauge('server', 'S', 'cpu', m)]);
     const r = await store.maintain(T0 + 9 * MIN);
     assert.equal(r.error, 'database is down');
@@ -383,6 +394,41 @@ describe('SeriesStore with rollups in PGlite', () => {
       [3, 4, 5, 6, 7],
     );
     assert.equal(store.stats().lastFlushError, undefined);
+  });
+
+  test('minutes on a line are not written, yet every minute reads back the same', async () => {
+    let now = T0;
+    const compact = new SeriesStore({ db: db.prisma, now: () => now });
+    const full = new SeriesStore({ db: db.prisma, rollupHeartbeatMs: 0, now: () => now });
+    // 40 minutes: a flat backlog, then a steadily ageing one (the lag of an idle consumer), then a step.
+    const value = (i: number) => (i < 600 ? 7 : i < 1_050 ? 7 + (i - 600) : 100);
+    for (let i = 0; i < 40 * 30; i++) {
+      now = T0 + i * 2_000;
+      compact.ingest('line', now, [gauge('consumer', 'A/S/C', 'num_pending', value(i))]);
+      full.ingest('full', now, [gauge('consumer', 'A/S/C', 'num_pending', value(i))]);
+      if (i % 30 === 29) await Promise.all([compact.maintain(now + 1_000), full.maintain(now + 1_000)]);
+    }
+    await Promise.all([compact.close(), full.close()]);
+    const count = (targetId: string) => db.prisma.seriesPoint.count({ where: { targetId } });
+    assert.equal(await count('full'), 40);
+    assert.ok((await count('line')) <= 12, `${await count('line')} rows`);
+    const key = { kind: 'consumer' as const, id: 'A/S/C', metric: 'num_pending', to: now };
+    for (const from of [T0, T0 + 13 * MIN, T0 + 27 * MIN + 5_000]) {
+      const reader = new SeriesStore({ db: db.prisma, now: () => now + MIN });
+      const [a, b] = await Promise.all([
+        reader.query({ ...key, target: 'line', from }),
+        new SeriesStore({ db: db.prisma, rollupHeartbeatMs: 0 }).query({ ...key, target: 'full', from }),
+      ]);
+      assert.equal(a.points.length, b.points.length);
+      a.points.forEach((p, i) => {
+        for (const f of ['t', 'v', 'min', 'max'] as const) assert.ok(Math.abs(p[f] - b.points[i]![f]) < 1e-6);
+      });
+      const agg = await reader.queryAggregate({ ...key, target: 'line', from });
+      assert.deepEqual(
+        agg.points.map((p) => Math.round(p.v * 1e6)),
+        b.points.map((p) => Math.round(p.v * 1e6)),
+      );
+    }
   });
 
   test('deleteTarget forgets memory and rollups', async () => {

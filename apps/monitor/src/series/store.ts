@@ -1,4 +1,4 @@
-import { Prisma, type PrismaClient } from '@tern/db';
+import type { PrismaClient } from '@tern/db';
 import { AccountTotals } from './accounts.js';
 import type { EntityKind, MetricType, Observation } from './extract.js';
 import { estimateLag, type Lag } from './lag.js';
@@ -94,6 +94,12 @@ export interface SeriesStoreOptions {
   maxRunGapMs?: number;
   /** Rollup resolution (default 1 minute). */
   rollupMs?: number;
+  /**
+   * A closed minute that lies on the line through the series' last two written minutes (an idle
+   * gauge, a steadily ageing lag) is not written; a row is still written at least this often, and
+   * queries interpolate between rows at most this far apart (default 10 minutes; 0 writes every minute).
+   */
+  rollupHeartbeatMs?: number;
   /** Rollups kept in the database (default 7 days). */
   rollupRetentionMs?: number;
   /** How often `maintain` deletes expired rollups (default 10 minutes). */
@@ -164,6 +170,12 @@ interface Rollup extends SeriesKey {
 
 interface Entry extends SeriesKey {
   ring: Ring;
+  rec: Entity;
+  /** The last two rollups written (or queued), which define the line a skipped minute lies on. */
+  lastW?: Rollup;
+  prevW?: Rollup;
+  /** The latest closed minute skipped because it lay on that line: written when the line ends. */
+  held?: Rollup;
   /** Time of the latest sample, for evicting the least recently updated series. */
   touched: number;
   acc?: Acc;
@@ -172,6 +184,17 @@ interface Entry extends SeriesKey {
 
 interface Latest extends LatestValue {
   counter?: CounterState;
+  rec: Entity;
+}
+
+/** One entity's readings and series by metric: a scrape looks its entity up once, not once per metric. */
+interface Entity {
+  key: string;
+  target: string;
+  kind: EntityKind;
+  id: string;
+  latest: Map<string, Latest>;
+  series: Map<string, Entry>;
 }
 
 /** Readings kept for lag estimation and /metrics only: charting a timestamp says nothing. */
@@ -200,8 +223,11 @@ export class SeriesStore {
   readonly #counterOpts: CounterStateOptions;
   readonly #persist: (key: SeriesKey) => boolean;
   // Map iteration order is insertion order; re-inserting on update keeps the least recently updated first.
-  readonly #series = new Map<string, Entry>();
-  readonly #latest = new Map<string, Latest>();
+  // Sets of records rather than maps by a `target/kind/id/metric` string: 100,000 such keys cost more
+  // than the data they index. Lookups go through `#entities`.
+  readonly #series = new Set<Entry>();
+  readonly #latest = new Set<Latest>();
+  readonly #entities = new Map<string, Entity>();
   readonly #lags = new Map<string, ConsumerLag>();
   readonly #accounts = new Map<string, AccountTotals>();
   readonly #startedAt = new Map<string, number>();
@@ -221,6 +247,7 @@ export class SeriesStore {
       maxPointsPerSeries: opts.maxPointsPerSeries ?? 2_048,
       maxRunGapMs: opts.maxRunGapMs ?? 30_000,
       rollupMs: opts.rollupMs ?? 60_000,
+      rollupHeartbeatMs: opts.rollupHeartbeatMs ?? 600_000,
       rollupRetentionMs: opts.rollupRetentionMs ?? 7 * 86_400_000,
       pruneEveryMs: opts.pruneEveryMs ?? 600_000,
       flushBatchSize: opts.flushBatchSize ?? 1_000,
@@ -264,14 +291,22 @@ export class SeriesStore {
   ): SeriesSample[] {
     if (!this.#startedAt.has(target)) this.#startedAt.set(target, time);
     const out: SeriesSample[] = [];
-    const consumers = new Set<string>();
+    const consumers = new Map<string, Entity>();
+    let rec: Entity | undefined;
     for (const o of observations) {
-      const k = keyOf(target, o.kind, o.id, o.metric);
-      let l = this.#latest.get(k);
+      // Observations come grouped by entity.
+      if (!rec || rec.latest.size === 0 || o.id !== rec.id || o.kind !== rec.kind) {
+        rec = this.#entity(target, o.kind, o.id);
+      }
+      let l = rec.latest.get(o.metric);
       if (!l) {
-        l = { target, kind: o.kind, id: o.id, metric: o.metric, type: o.type, t: time, value: o.value };
-        if (this.#latest.size >= this.#o.maxLatest) evictOldest(this.#latest, (x) => x.t);
-        this.#latest.set(k, l);
+        if (this.#latest.size >= this.#o.maxLatest) {
+          for (const x of evictOldestOf(this.#latest, (x) => x.t)) this.#unlinkLatest(x);
+          rec = this.#entity(target, o.kind, o.id);
+        }
+        l = { target, kind: o.kind, id: o.id, metric: o.metric, type: o.type, t: time, value: o.value, rec };
+        this.#latest.add(l);
+        rec.latest.set(o.metric, l);
       }
       l.t = time;
       l.value = o.value;
@@ -281,82 +316,113 @@ export class SeriesStore {
         if (o.rate !== undefined)
           rate = o.rate; // combined from several servers, already a rate
         else {
-          l.counter ??= new CounterState(this.#counterOpts);
+          // Only the ack floor's smoothed rate is read (the consume rate behind lag): others keep no window.
+          l.counter ??= new CounterState({
+            ...this.#counterOpts,
+            window: o.metric === 'ack_floor_stream_seq',
+          });
           rate = l.counter.update({ t: time, value: o.value, epoch: o.epoch });
         }
         l.rate = rate;
-        if (rate !== null) this.#record(target, o.kind, o.id, rateMetric(o.metric), time, rate, out);
+        if (rate !== null) this.#record(rec, rateMetric(o.metric), time, rate, out);
       } else if (!STATE_ONLY.has(o.metric)) {
-        this.#record(target, o.kind, o.id, o.metric, time, o.value, out);
+        this.#record(rec, o.metric, time, o.value, out);
       }
-      if (o.kind === 'consumer') consumers.add(o.id);
+      if (o.kind === 'consumer') consumers.set(o.id, rec);
     }
-    for (const id of consumers) this.#updateLag(target, id, time, extras, out);
+    for (const [id, c] of consumers) this.#updateLag(target, id, c, time, extras, out);
     return out;
   }
 
-  #value(target: string, kind: EntityKind, id: string, metric: string): number | undefined {
-    return this.#latest.get(keyOf(target, kind, id, metric))?.value;
+  #entity(target: string, kind: EntityKind, id: string): Entity {
+    const key = `${target}\u0000${kind}\u0000${id}`;
+    let rec = this.#entities.get(key);
+    if (!rec) {
+      rec = { key, target, kind, id, latest: new Map(), series: new Map() };
+      this.#entities.set(key, rec);
+    }
+    return rec;
+  }
+
+  #find(target: string, kind: EntityKind, id: string): Entity | undefined {
+    return this.#entities.get(`${target}\u0000${kind}\u0000${id}`);
+  }
+
+  #entry(key: SeriesKey): Entry | undefined {
+    return this.#find(key.target, key.kind, key.id)?.series.get(key.metric);
+  }
+
+  #unlinkLatest(l: Latest): void {
+    this.#latest.delete(l);
+    l.rec.latest.delete(l.metric);
+    this.#dropEmpty(l.rec);
+  }
+
+  #unlinkEntry(e: Entry): void {
+    this.#series.delete(e);
+    e.rec.series.delete(e.metric);
+    this.#dropEmpty(e.rec);
+  }
+
+  #dropEmpty(rec: Entity): void {
+    if (!rec.latest.size && !rec.series.size) this.#entities.delete(rec.key);
   }
 
   #updateLag(
     target: string,
     id: string,
+    rec: Entity,
     time: number,
     extras: IngestExtras | undefined,
     out: SeriesSample[],
   ): void {
-    const numPending = this.#value(target, 'consumer', id, 'num_pending');
+    const c = rec.latest;
+    const numPending = c.get('num_pending')?.value;
     if (numPending === undefined) return;
     const sid = id.slice(0, id.lastIndexOf('/'));
-    const floor = this.#latest.get(keyOf(target, 'consumer', id, 'ack_floor_stream_seq'));
+    const st = this.#entities.get(`${target}\u0000stream\u0000${sid}`)?.latest;
+    const floor = c.get('ack_floor_stream_seq');
     const lag = estimateLag({
       now: time,
       numPending,
-      numAckPending: this.#value(target, 'consumer', id, 'num_ack_pending') ?? 0,
+      numAckPending: c.get('num_ack_pending')?.value ?? 0,
       ackFloorStreamSeq: floor?.value,
-      ackFloorLastActive: this.#value(target, 'consumer', id, 'ack_floor_last_active'),
+      ackFloorLastActive: c.get('ack_floor_last_active')?.value,
       consumeRate: floor?.counter?.windowRate() ?? null,
       stream: {
-        firstSeq: this.#value(target, 'stream', sid, 'first_seq'),
-        firstTs: this.#value(target, 'stream', sid, 'first_ts'),
-        lastSeq: this.#value(target, 'stream', sid, 'last_seq'),
-        lastTs: this.#value(target, 'stream', sid, 'last_ts'),
+        firstSeq: st?.get('first_seq')?.value,
+        firstTs: st?.get('first_ts')?.value,
+        lastSeq: st?.get('last_seq')?.value,
+        lastTs: st?.get('last_ts')?.value,
       },
       oldestUnackedTime: extras?.oldestUnackedTimes?.get(id),
     });
     const k = `${target}\u0000${id}`;
     if (!this.#lags.has(k) && this.#lags.size >= this.#o.maxLatest) evictOldest(this.#lags, (x) => x.t);
     this.#lags.set(k, { target, id, t: time, lag });
-    if (lag.drainSeconds !== null)
-      this.#record(target, 'consumer', id, LAG_DRAIN_METRIC, time, lag.drainSeconds, out);
+    if (lag.drainSeconds !== null) this.#record(rec, LAG_DRAIN_METRIC, time, lag.drainSeconds, out);
     if (lag.oldestUnackedAgeSeconds !== null) {
-      this.#record(target, 'consumer', id, LAG_AGE_METRIC, time, lag.oldestUnackedAgeSeconds, out);
+      this.#record(rec, LAG_AGE_METRIC, time, lag.oldestUnackedAgeSeconds, out);
     }
   }
 
-  #record(
-    target: string,
-    kind: EntityKind,
-    id: string,
-    metric: string,
-    t: number,
-    v: number,
-    out: SeriesSample[],
-  ): void {
-    const k = keyOf(target, kind, id, metric);
-    let e = this.#series.get(k);
+  #record(rec: Entity, metric: string, t: number, v: number, out: SeriesSample[]): void {
+    let e = rec.series.get(metric);
     if (!e) {
       if (this.#series.size >= this.#o.maxSeries) this.#evictOldest();
-      const key = { target, kind, id, metric };
+      const key = { target: rec.target, kind: rec.kind, id: rec.id, metric };
       e = {
         ...key,
+        rec,
         ring: new Ring(this.#o.maxPointsPerSeries, this.#o.maxRunGapMs),
         persist: !!this.#db && this.#persist(key),
         touched: t,
       };
-      this.#series.set(k, e);
+      this.#series.add(e);
+      rec.series.set(metric, e);
+      this.#entities.set(rec.key, rec); // eviction may have dropped it while empty
     }
+    const { target, kind, id } = e;
     e.touched = t;
     if (!e.ring.push(t, v)) return; // not newer than the last sample
     e.ring.dropBefore(t - this.#o.rawRetentionMs);
@@ -366,9 +432,10 @@ export class SeriesStore {
 
   // Evicts the least recently updated tenth at once: one scan per many insertions, not one per insertion.
   #evictOldest(): void {
-    for (const [k, e] of evictOldest(this.#series, (x) => x.touched)) {
+    for (const e of evictOldestOf(this.#series, (x) => x.touched)) {
       if (e.acc) this.#enqueue(e, e.acc);
-      this.#series.delete(k);
+      this.#endLine(e);
+      this.#unlinkEntry(e);
       this.#evicted++;
     }
   }
@@ -390,7 +457,7 @@ export class SeriesStore {
   }
 
   #enqueue(e: Entry, a: Acc): void {
-    this.#pending.push({
+    const r: Rollup = {
       target: e.target,
       kind: e.kind,
       id: e.id,
@@ -401,8 +468,35 @@ export class SeriesStore {
       avg: a.sum / a.count,
       last: a.last,
       count: a.count,
-    });
+    };
     if (a === e.acc) e.acc = undefined;
+    const heartbeat = this.#o.rollupHeartbeatMs;
+    const w = e.lastW;
+    if (heartbeat > 0 && w && e.prevW && r.bucket === (e.held ?? w).bucket + this.#o.rollupMs) {
+      if (onLine(e.prevW, w, r)) {
+        if (r.bucket - w.bucket < heartbeat) {
+          e.held = r;
+          return;
+        }
+        e.held = undefined; // the line goes on: this row ends one stretch and starts the next
+      }
+    }
+    this.#endLine(e);
+    this.#write(e, r);
+  }
+
+  /** Writes the minute held back at the end of a line, if any. */
+  #endLine(e: Entry): void {
+    if (!e.held) return;
+    const h = e.held;
+    e.held = undefined;
+    this.#write(e, h);
+  }
+
+  #write(e: Entry, r: Rollup): void {
+    e.prevW = e.lastW;
+    e.lastW = r;
+    this.#pending.push(r);
     const over = this.#pending.length - this.#o.maxPendingRollups;
     if (over > 0) {
       this.#pending.splice(0, over);
@@ -424,13 +518,22 @@ export class SeriesStore {
 
   async #maintain(now: number): Promise<MaintainResult> {
     const cutoff = now - this.#o.rawRetentionMs;
-    for (const [k, e] of this.#series) {
+    for (const e of this.#series) {
       if (e.acc && e.acc.bucket + this.#o.rollupMs <= now) this.#enqueue(e, e.acc);
       e.ring.dropBefore(cutoff);
-      if (!e.ring.length && !e.acc) this.#series.delete(k);
+      if (!e.ring.length && !e.acc) {
+        this.#endLine(e);
+        this.#series.delete(e);
+        this.#unlinkEntry(e);
+      }
     }
     const stale = now - this.#o.latestTtlMs;
-    for (const [k, l] of this.#latest) if (l.t < stale) this.#latest.delete(k);
+    for (const l of this.#latest) {
+      if (l.t < stale) {
+        this.#latest.delete(l);
+        this.#unlinkLatest(l);
+      }
+    }
     for (const [k, l] of this.#lags) if (l.t < stale) this.#lags.delete(k);
     const result: MaintainResult = { written: 0, pruned: 0 };
     try {
@@ -443,6 +546,19 @@ export class SeriesStore {
       result.error = (err as Error).message;
     }
     return result;
+  }
+
+  /**
+   * Queues every open minute and every minute held back on a line, then writes them: what a monitor
+   * does before it stops, so the database ends where memory did.
+   */
+  async close(): Promise<MaintainResult> {
+    await this.#maintaining;
+    for (const e of this.#series.values()) {
+      if (e.acc) this.#enqueue(e, e.acc);
+      this.#endLine(e);
+    }
+    return this.maintain();
   }
 
   /** Writes every closed rollup now, in batches; returns rows written. Rows of a failed batch stay queued. */
@@ -479,8 +595,9 @@ export class SeriesStore {
   /** Forgets a target: its memory now, its rollups in the database. */
   async deleteTarget(target: string): Promise<void> {
     const prefix = `${target}\u0000`;
-    for (const k of this.#series.keys()) if (k.startsWith(prefix)) this.#series.delete(k);
-    for (const k of this.#latest.keys()) if (k.startsWith(prefix)) this.#latest.delete(k);
+    for (const e of this.#series) if (e.target === target) this.#series.delete(e);
+    for (const l of this.#latest) if (l.target === target) this.#latest.delete(l);
+    for (const k of this.#entities.keys()) if (k.startsWith(prefix)) this.#entities.delete(k);
     for (const k of this.#lags.keys()) if (k.startsWith(prefix)) this.#lags.delete(k);
     this.#pending = this.#pending.filter((r) => r.target !== target);
     this.#accounts.delete(target);
@@ -495,8 +612,7 @@ export class SeriesStore {
    */
   async query(q: SeriesQuery): Promise<SeriesResult> {
     const maxPoints = Math.max(1, q.maxPoints ?? 500);
-    const k = keyOf(q.target, q.kind, q.id, q.metric);
-    const e = this.#series.get(k);
+    const e = this.#entry(q);
     if (!this.#db || q.from >= this.rawCoverageStart(q)) {
       const raw = e?.ring.range(q.from, q.to) ?? [];
       return {
@@ -511,19 +627,21 @@ export class SeriesStore {
     }
     const step = this.#o.rollupMs;
     const fromBucket = Math.floor(q.from / step) * step;
+    // From one heartbeat earlier: the row a skipped stretch at the start of the range is interpolated from.
+    const lookback = fromBucket - this.#o.rollupHeartbeatMs;
     const rows = await this.#db.seriesPoint.findMany({
       where: {
         targetId: q.target,
         entityKind: q.kind,
         entityId: q.id,
         metric: q.metric,
-        bucket: { gte: new Date(fromBucket), lte: new Date(q.to) },
+        bucket: { gte: new Date(lookback), lte: new Date(q.to) },
       },
       orderBy: { bucket: 'asc' },
     });
     const byBucket = new Map<number, Rollup>();
     const add = (r: Rollup) => {
-      if (r.bucket < fromBucket || r.bucket > q.to) return;
+      if (r.bucket < lookback || r.bucket > q.to) return;
       const had = byBucket.get(r.bucket);
       byBucket.set(r.bucket, had ? mergeRollups(had, r) : r);
     };
@@ -532,10 +650,15 @@ export class SeriesStore {
     for (const r of this.#pending) {
       if (r.metric === q.metric && r.id === q.id && r.kind === q.kind && r.target === q.target) add(r);
     }
+    if (e?.held) add(e.held);
     if (e?.acc) add({ ...key, ...e.acc, avg: e.acc.sum / e.acc.count });
-    const points = [...byBucket.values()]
-      .sort((a, b) => a.bucket - b.bucket)
-      .map((r) => ({ t: r.bucket, v: r.avg, min: r.min, max: r.max, w: r.count }));
+    const points = interpolate(
+      [...byBucket.values()]
+        .sort((a, b) => a.bucket - b.bucket)
+        .map((r) => ({ t: r.bucket, v: r.avg, min: r.min, max: r.max, w: r.count, last: r.last })),
+      step,
+      this.#o.rollupHeartbeatMs,
+    ).filter((p) => p.t >= fromBucket);
     return { resolution: 'rollup', ...downsample(points, q, maxPoints, step) };
   }
 
@@ -557,8 +680,8 @@ export class SeriesStore {
     const step = Math.ceil(Math.max(native, Math.ceil((q.to - q.from + 1) / maxPoints)) / native) * native;
     const origin = Math.floor(q.from / step) * step;
     const cells = Math.floor((q.to - origin) / step) + 1;
-    const perSeries = new Map<string, (QueryPoint & { w: number })[]>();
-    const entries = [...this.#series.values()].filter(
+    const perSeries = new Map<string, RollupPoint[]>();
+    const entries = [...this.#series].filter(
       (e) => e.kind === q.kind && e.metric === q.metric && matchTarget(e.target) && (!ids || ids.has(e.id)),
     );
     if (raw) {
@@ -571,19 +694,26 @@ export class SeriesStore {
           entityKind: q.kind,
           metric: q.metric,
           ...(ids ? { entityId: { in: [...ids] } } : {}),
-          bucket: { gte: new Date(origin), lte: new Date(q.to) },
+          bucket: { gte: new Date(origin - this.#o.rollupHeartbeatMs), lte: new Date(q.to) },
         },
         orderBy: { bucket: 'asc' },
       });
-      const push = (target: string, id: string, p: QueryPoint & { w: number }) => {
+      const push = (target: string, id: string, p: RollupPoint) => {
         const k = `${target}\u0000${id}`;
         const list = perSeries.get(k);
         if (list) list.push(p);
         else perSeries.set(k, [p]);
       };
       for (const r of rows)
-        push(r.targetId, r.entityId, { t: r.bucket.getTime(), v: r.avg, min: r.min, max: r.max, w: r.count });
-      const inRange = (b: number) => b >= origin && b <= q.to;
+        push(r.targetId, r.entityId, {
+          t: r.bucket.getTime(),
+          v: r.avg,
+          min: r.min,
+          max: r.max,
+          w: r.count,
+          last: r.last,
+        });
+      const inRange = (b: number) => b >= origin - this.#o.rollupHeartbeatMs && b <= q.to;
       for (const r of this.#pending) {
         if (
           r.kind === q.kind &&
@@ -592,10 +722,14 @@ export class SeriesStore {
           (!ids || ids.has(r.id)) &&
           inRange(r.bucket)
         ) {
-          push(r.target, r.id, { t: r.bucket, v: r.avg, min: r.min, max: r.max, w: r.count });
+          push(r.target, r.id, { t: r.bucket, v: r.avg, min: r.min, max: r.max, w: r.count, last: r.last });
         }
       }
       for (const e of entries) {
+        const h = e.held;
+        if (h && inRange(h.bucket)) {
+          push(e.target, e.id, { t: h.bucket, v: h.avg, min: h.min, max: h.max, w: h.count, last: h.last });
+        }
         if (e.acc && inRange(e.acc.bucket)) {
           push(e.target, e.id, {
             t: e.acc.bucket,
@@ -603,13 +737,15 @@ export class SeriesStore {
             min: e.acc.min,
             max: e.acc.max,
             w: e.acc.count,
+            last: e.acc.last,
           });
         }
       }
     }
     const sum = new Array<QueryPoint | undefined>(cells);
-    for (const points of perSeries.values()) {
+    for (let points of perSeries.values()) {
       points.sort((a, b) => a.t - b.t);
+      if (!raw) points = interpolate(points, this.#o.rollupMs, this.#o.rollupHeartbeatMs);
       const grid = binPoints(points, origin, step, cells, raw ? this.#o.maxRunGapMs : 0);
       grid.forEach((p, i) => {
         if (!p) return;
@@ -632,7 +768,7 @@ export class SeriesStore {
 
   /** The earliest time from which raw memory holds every sample of the series in `key`. */
   rawCoverageStart(key: SeriesKey, now = this.#o.now()): number {
-    const e = this.#series.get(keyOf(key.target, key.kind, key.id, key.metric));
+    const e = this.#entry(key);
     return Math.max(
       now - this.#o.rawRetentionMs,
       this.#startedAt.get(key.target) ?? Number.POSITIVE_INFINITY,
@@ -642,7 +778,7 @@ export class SeriesStore {
 
   /** The latest raw readings, optionally of one target and/or entity kind. */
   *latest(filter: { target?: string; kind?: EntityKind } = {}): IterableIterator<LatestValue> {
-    for (const { counter: _c, ...l } of this.#latest.values()) {
+    for (const { counter: _c, rec: _r, ...l } of this.#latest.values()) {
       if (
         (filter.target === undefined || l.target === filter.target) &&
         (!filter.kind || l.kind === filter.kind)
@@ -654,7 +790,7 @@ export class SeriesStore {
 
   /** The latest per-second rate of a counter (null right after a reset), or undefined if never seen. */
   rate(key: SeriesKey): number | null | undefined {
-    return this.#latest.get(keyOf(key.target, key.kind, key.id, key.metric))?.rate;
+    return this.#find(key.target, key.kind, key.id)?.latest.get(key.metric)?.rate;
   }
 
   /** The latest lag estimate of every consumer, optionally of one target. */
@@ -690,7 +826,58 @@ export class SeriesStore {
   }
 }
 
-const asPoint = (p: { t: number; v: number }) => ({ t: p.t, v: p.v, min: p.v, max: p.v, w: 1 });
+const asPoint = (p: { t: number; v: number }): RollupPoint => ({
+  t: p.t,
+  v: p.v,
+  min: p.v,
+  max: p.v,
+  w: 1,
+  last: p.v,
+});
+
+/** A point of a query before binning: a raw sample or a rollup, weighted by its sample count. */
+type RollupPoint = QueryPoint & { w: number; last: number };
+
+const FIELDS = ['min', 'max', 'avg', 'last'] as const;
+
+/** Whether minute `r` continues the line through rollups `a` and `b` (equal values: a flat line). */
+function onLine(a: Rollup, b: Rollup, r: Rollup): boolean {
+  const k = (r.bucket - b.bucket) / (b.bucket - a.bucket);
+  for (const f of FIELDS) {
+    const want = b[f] + (b[f] - a[f]) * k;
+    if (Math.abs(r[f] - want) > 1e-9 * Math.max(1, Math.abs(want))) return false;
+  }
+  return true;
+}
+
+/**
+ * Re-creates the minutes the store skipped (see `rollupHeartbeatMs`): between two sorted rollups at
+ * most `maxGapMs` apart every missing minute lies on the line joining them.
+ */
+function interpolate(points: RollupPoint[], stepMs: number, maxGapMs: number): RollupPoint[] {
+  if (maxGapMs <= stepMs || points.length < 2) return points;
+  const out: RollupPoint[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const b = points[i]!;
+    const a = points[i - 1];
+    if (a && b.t - a.t > stepMs && b.t - a.t <= maxGapMs) {
+      for (let t = a.t + stepMs; t < b.t; t += stepMs) {
+        const k = (t - a.t) / (b.t - a.t);
+        const at = (x: number, y: number) => x + (y - x) * k;
+        out.push({
+          t,
+          v: at(a.v, b.v),
+          min: at(a.min, b.min),
+          max: at(a.max, b.max),
+          w: a.w,
+          last: at(a.last, b.last),
+        });
+      }
+    }
+    out.push(b);
+  }
+  return out;
+}
 
 /**
  * Means of sorted points per grid cell. An empty cell takes the previous cell's value when the
@@ -749,6 +936,14 @@ function binPoints(
   return out;
 }
 
+/** `evictOldest` for a set: removes and returns the least recently updated tenth (at least one). */
+function evictOldestOf<V>(set: Set<V>, time: (v: V) => number): V[] {
+  const n = Math.max(1, Math.floor(set.size / 10));
+  const oldest = [...set].sort((a, b) => time(a) - time(b)).slice(0, n);
+  for (const v of oldest) set.delete(v);
+  return oldest;
+}
+
 /**
  * Removes the least recently updated tenth of `map` (at least one entry), by `time`; returns what it
  * removed. Maps here are updated in place, so their order says nothing about recency.
@@ -788,13 +983,19 @@ async function writeRollups(db: SeriesDb, batch: readonly Rollup[]): Promise<voi
     const had = merged.get(k);
     merged.set(k, had ? mergeRollups(had, r) : r);
   }
-  const values = [...merged.values()].map(
-    (r) =>
-      Prisma.sql`(${r.target}, ${r.kind}, ${r.id}, ${r.metric}, ${new Date(r.bucket)}, ${r.min}, ${r.max}, ${r.avg}, ${r.last}, ${r.count})`,
-  );
+  // Ten array parameters rather than ten per row: building and sending 10,000 bound values per batch
+  // cost the monitor more CPU than the scrapes themselves.
+  const rows = [...merged.values()];
+  const col = <T>(f: (r: Rollup) => T): T[] => rows.map(f);
   await db.$executeRaw`
     INSERT INTO "SeriesPoint" ("targetId", "entityKind", "entityId", "metric", "bucket", "min", "max", "avg", "last", "count")
-    VALUES ${Prisma.join(values)}
+    SELECT t, k, i, m, TIMESTAMP '1970-01-01 00:00:00' + b * INTERVAL '1 millisecond', mn, mx, av, la, c
+    FROM UNNEST(
+      ${col((r) => r.target)}::text[], ${col((r) => r.kind)}::text[], ${col((r) => r.id)}::text[],
+      ${col((r) => r.metric)}::text[], ${col((r) => r.bucket)}::float8[], ${col((r) => r.min)}::float8[],
+      ${col((r) => r.max)}::float8[], ${col((r) => r.avg)}::float8[], ${col((r) => r.last)}::float8[],
+      ${col((r) => r.count)}::int4[]
+    ) AS u(t, k, i, m, b, mn, mx, av, la, c)
     ON CONFLICT ("targetId", "entityKind", "entityId", "metric", "bucket") DO UPDATE SET
       "min" = LEAST("SeriesPoint"."min", EXCLUDED."min"),
       "max" = GREATEST("SeriesPoint"."max", EXCLUDED."max"),
