@@ -49,7 +49,11 @@ test('the overview shows throughput rising while a client publishes', async ({ p
 test('a lagging consumer is at the top of the consumers page with a time to drain', async ({ page }) => {
   test.setTimeout(90_000);
   const server = await startNatsServer('obs-js', { jetstream: true });
-  const nc = await connect({ servers: server.natsUrl });
+  // A failed connect must still stop the server.
+  const nc = await connect({ servers: server.natsUrl }).catch(async (err) => {
+    await server.stop();
+    throw err;
+  });
   try {
     const console = new ConsolePage(page);
     const obs = new ObservabilityPage(page);

@@ -11,7 +11,7 @@ import {
   parseConsumerConfig,
 } from './consumer-config.js';
 import { ApiError, Errors } from './errors.js';
-import type { JetStream } from './jetstream.js';
+import type { JetStream, JsAccountLimits } from './jetstream.js';
 import { Stream } from './stream.js';
 import {
   checkStreamUpdate,
@@ -65,13 +65,22 @@ export async function handleApi(
   reply: string | undefined,
   data: Uint8Array,
   client: JsClientInfo | undefined,
+  account = client?.account ?? '$G',
 ): Promise<void> {
-  const account = client?.account ?? '$G';
   const tokens = subject.split('.');
   const ctx: Ctx = { js, account, subject, tokens, data };
   const route = routeOf(tokens);
   if (!route) return; // nats-server ignores unknown API subjects
   const [type, fn] = route;
+  if (!js.enabled.has(account)) {
+    // nats-server answers every API request of an account without JetStream this way (lists as null).
+    const tail = Object.fromEntries(
+      Object.entries(ERROR_TAILS[type] ?? {}).map(([k, v]) => [k, Array.isArray(v) ? null : v]),
+    );
+    const body = { type: T(type), error: Errors.notEnabledForAccount().toJSON(), ...tail };
+    if (reply) js.busFor(account).publish(reply, undefined, undefined, utf8(goJson(body)));
+    return;
+  }
   let body: Obj;
   let failed = false;
   try {
@@ -90,8 +99,8 @@ export async function handleApi(
     acc.apiErrors++;
   }
   const text = goJson(body);
-  if (reply) js.bus.publish(reply, undefined, undefined, utf8(text));
-  js.apiAudit(subject, data, text, client);
+  if (reply) js.busFor(account).publish(reply, undefined, undefined, utf8(text));
+  js.apiAudit(subject, data, text, client, account);
 }
 
 type Handler = (c: Ctx) => Promise<Obj> | Obj;
@@ -149,16 +158,7 @@ function accountInfo(c: Ctx): Obj {
     storage,
     streams: acc.streams.size,
     consumers,
-    limits: {
-      max_memory: -1,
-      max_storage: -1,
-      max_streams: -1,
-      max_consumers: -1,
-      max_ack_pending: -1,
-      memory_max_stream_bytes: -1,
-      storage_max_stream_bytes: -1,
-      max_bytes_required: false,
-    },
+    limits: accountLimitsJson(c.js.limitsOf(c.account)),
     // The counters include this request, as nats-server's do.
     api: { total: acc.apiTotal + 1, errors: acc.apiErrors },
   };
@@ -182,10 +182,43 @@ function checkOverlap(c: Ctx, cfg: StreamConfig): void {
 }
 
 function checkResources(c: Ctx, cfg: StreamConfig): void {
+  const lim = c.js.limitsOf(c.account);
+  const mem = cfg.storage === 'memory';
+  // nats-server (jsAccount checks before Account.checkLimits), in its order.
+  if (lim.maxBytesRequired && cfg.max_bytes <= 0) throw Errors.streamMaxBytesRequired();
+  const maxStreamBytes = mem ? lim.memoryMaxStreamBytes : lim.storeMaxStreamBytes;
+  if (maxStreamBytes > 0 && cfg.max_bytes > maxStreamBytes) throw Errors.streamMaxStreamBytesExceeded();
+  if (cfg.max_consumers > 0 && lim.maxConsumers > 0 && cfg.max_consumers > lim.maxConsumers)
+    throw Errors.maximumConsumersLimit();
+  // nats-server (jsAccount.checkLimits): the account's limit, then what the server has left.
+  const accLimit = mem ? lim.maxMemory : lim.maxStore;
+  if (accLimit >= 0) {
+    let reserved = 0;
+    for (const s of c.js.account(c.account).streams.values()) {
+      if (s.name === cfg.name || s.config.storage !== cfg.storage) continue;
+      if (s.config.max_bytes > 0) reserved += s.config.max_bytes;
+    }
+    // An unlimited stream reserves one byte, as in nats-server (checkBytesLimits).
+    if (reserved + Math.max(cfg.max_bytes, 1) > accLimit)
+      throw mem ? Errors.memoryResourcesExceeded() : Errors.storageResourcesExceeded();
+  }
   if (cfg.max_bytes <= 0) return;
-  const limit = cfg.storage === 'memory' ? c.js.maxMemory : c.js.maxStore;
-  if (cfg.max_bytes > limit)
-    throw cfg.storage === 'memory' ? Errors.memoryResourcesExceeded() : Errors.storageResourcesExceeded();
+  const limit = mem ? c.js.maxMemory : c.js.maxStore;
+  if (cfg.max_bytes > limit) throw mem ? Errors.memoryResourcesExceeded() : Errors.storageResourcesExceeded();
+}
+
+/** `limits` of an account info response (-1: unlimited). */
+function accountLimitsJson(l: JsAccountLimits): Obj {
+  return {
+    max_memory: l.maxMemory,
+    max_storage: l.maxStore,
+    max_streams: l.maxStreams,
+    max_consumers: l.maxConsumers,
+    max_ack_pending: l.maxAckPending,
+    memory_max_stream_bytes: l.memoryMaxStreamBytes,
+    storage_max_stream_bytes: l.storeMaxStreamBytes,
+    max_bytes_required: l.maxBytesRequired,
+  };
 }
 
 const sameConfig = (a: StreamConfig, b: StreamConfig) =>
@@ -199,6 +232,8 @@ async function streamCreate(c: Ctx): Promise<Obj> {
     if (!sameConfig(existing.config, cfg)) throw Errors.streamNameExist();
     return { ...existing.info(), did_create: true };
   }
+  const lim = c.js.limitsOf(c.account);
+  if (lim.maxStreams > 0 && acc.streams.size >= lim.maxStreams) throw Errors.maximumStreamsLimit();
   checkOverlap(c, cfg);
   checkResources(c, cfg);
   for (const src of [...(cfg.sources ?? []), ...(cfg.mirror ? [cfg.mirror] : [])]) {
@@ -221,13 +256,17 @@ async function streamCreate(c: Ctx): Promise<Obj> {
 }
 
 function streamAdvisory(c: Ctx, kind: string, name: string, action: string): void {
-  c.js.advisory(`$JS.EVENT.ADVISORY.STREAM.${kind}.${name}`, {
-    type: 'io.nats.jetstream.advisory.v1.stream_action',
-    id: randomName(22),
-    timestamp: rfc3339(nowNs()),
-    stream: name,
-    action,
-  });
+  c.js.advisory(
+    `$JS.EVENT.ADVISORY.STREAM.${kind}.${name}`,
+    {
+      type: 'io.nats.jetstream.advisory.v1.stream_action',
+      id: randomName(22),
+      timestamp: rfc3339(nowNs()),
+      stream: name,
+      action,
+    },
+    c.account,
+  );
 }
 
 function streamUpdate(c: Ctx): Obj {
@@ -418,6 +457,12 @@ function consumerCreate(c: Ctx): Obj {
   if (stream.config.max_consumers > 0 && stream.consumers.size >= stream.config.max_consumers) {
     throw Errors.maximumConsumersLimit();
   }
+  const maxConsumers = c.js.limitsOf(c.account).maxConsumers;
+  if (maxConsumers > 0) {
+    let n = 0;
+    for (const s of c.js.account(c.account).streams.values()) n += s.consumers.size;
+    if (n >= maxConsumers) throw Errors.maximumConsumersLimit();
+  }
   const cons = new Consumer(stream, name, final, nowNs(), c.js.consumerHooks(c.account));
   stream.consumers.set(name, cons);
   cons.persistNow();
@@ -433,14 +478,18 @@ function sameConsumerConfig(a: ConsumerConfig, b: ConsumerConfig): boolean {
 
 function consumerAdvisory(c: Ctx, stream: string, consumer: string, action: string): void {
   const kind = action === 'create' ? 'CREATED' : action === 'delete' ? 'DELETED' : 'UPDATED';
-  c.js.advisory(`$JS.EVENT.ADVISORY.CONSUMER.${kind}.${stream}.${consumer}`, {
-    type: 'io.nats.jetstream.advisory.v1.consumer_action',
-    id: randomName(22),
-    timestamp: rfc3339(nowNs()),
-    stream,
-    consumer,
-    action,
-  });
+  c.js.advisory(
+    `$JS.EVENT.ADVISORY.CONSUMER.${kind}.${stream}.${consumer}`,
+    {
+      type: 'io.nats.jetstream.advisory.v1.consumer_action',
+      id: randomName(22),
+      timestamp: rfc3339(nowNs()),
+      stream,
+      consumer,
+      action,
+    },
+    c.account,
+  );
 }
 
 function findConsumer(c: Ctx): Consumer {

@@ -1,13 +1,15 @@
 // ---- Adapter: JsBus over Tern's server (the only JetStream file that knows the server's internals) ----
-// Internal subscriptions are ordinary router entries owned by one InternalClient that is never in
-// `server.clients`; the router calls `deliver()` on it like on any connection.
+// Internal subscriptions are ordinary router entries owned by one InternalClient per account (in that
+// account's sublist), never in `server.clients`; the router calls `deliver()` on it like on any connection.
+import type { Account } from '../accounts/index.js';
 import type { ServerOptions } from '../options.js';
 import { isLiteral } from '../router/subject.js';
+import type { Sublist } from '../router/sublist.js';
 import type { Client } from '../server/client.js';
 import type { Server } from '../server/server.js';
 import { Subscription } from '../server/subscription.js';
 import type { JsBus, JsClientInfo, JsHandler } from './bus.js';
-import { createJetStream, type JetStream } from './jetstream.js';
+import { createJetStream, type JetStream, type JsAccountLimits } from './jetstream.js';
 
 const GLOBAL_ACCOUNT = '$G';
 
@@ -26,22 +28,31 @@ class InternalClient {
   user = '';
   ip = '';
   private nextSid = 1;
+  /** The account this client publishes and subscribes in (the router reads both). */
+  readonly account: Account | undefined;
+  readonly sublist: Sublist<Subscription>;
 
-  constructor(private readonly server: Server) {}
+  constructor(
+    private readonly server: Server,
+    readonly accountName: string,
+  ) {
+    this.account = server.registry.get(accountName);
+    this.sublist = server.sublistFor(accountName);
+  }
 
   subscribe(subject: string, handler: JsHandler, queue = ''): { unsubscribe(): void } {
     const sid = `js${this.nextSid++}`;
     const sub = new Subscription(this as unknown as Client, subject, queue, sid, isLiteral(subject));
     this.subs.set(sid, sub);
     this.handlers.set(sub, handler);
-    this.server.sublist.insert(sub);
+    this.sublist.insert(sub);
     return { unsubscribe: () => this.removeSub(sub) };
   }
 
   removeSub(sub: Subscription): void {
     if (!this.handlers.delete(sub)) return;
     this.subs.delete(sub.sid);
-    this.server.sublist.remove(sub);
+    this.sublist.remove(sub);
   }
 
   /** Called by the router: `tail` is `[reply ]<hdr size> <total size>\r\n` or `[reply ]<size>\r\n`. */
@@ -52,14 +63,14 @@ class InternalClient {
     const reply = parts.length === (headerSize < 0 ? 2 : 3) ? parts[0] : undefined;
     const hdr = headerSize > 0 ? payload.subarray(0, headerSize) : undefined;
     const data = headerSize > 0 ? payload.subarray(headerSize) : payload;
-    h(subject, reply, hdr, data, clientInfo(this.server.routingFrom));
+    h(subject, reply, hdr, data, clientInfo(this.server.routingFrom, this.accountName));
   }
 }
 
-function clientInfo(c: Client | null | undefined): JsClientInfo | undefined {
+function clientInfo(c: Client | null | undefined, account: string): JsClientInfo | undefined {
   if (!c || (c as unknown as { cid: number }).cid === 0) return undefined;
   return {
-    account: GLOBAL_ACCOUNT,
+    account,
     user: c.user || undefined,
     cid: c.cid,
     host: c.ip.startsWith('::ffff:') ? c.ip.slice(7) : c.ip,
@@ -72,13 +83,13 @@ function clientInfo(c: Client | null | undefined): JsClientInfo | undefined {
 const toBuf = (u: Uint8Array): Buffer =>
   Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
-/** JsBus over a Tern server. */
-export function serverBus(server: Server): JsBus {
-  const ic = new InternalClient(server);
+/** JsBus over a Tern server, in one account's subject space. */
+export function serverBus(server: Server, account = GLOBAL_ACCOUNT): JsBus {
+  const ic = new InternalClient(server, account);
   const from = ic as unknown as Client;
   return {
     subscribe: (subject, handler, queue) => ic.subscribe(subject, handler, queue),
-    hasInterest: (subject) => server.sublist.hasInterest(subject),
+    hasInterest: (subject) => ic.sublist.hasInterest(subject),
     publish(subject, reply, headers, payload, asSubject) {
       const hs = headers && headers.length > 0 ? headers.length : -1;
       const body = hs > 0 ? Buffer.concat([toBuf(headers as Uint8Array), toBuf(payload)]) : toBuf(payload);
@@ -88,7 +99,7 @@ export function serverBus(server: Server): JsBus {
       }
       // Matched on `subject`, shown as `asSubject`: a sub's pre-encoded prefix would print the wrong
       // subject, so hand the client a view of the subscription without it.
-      const r = server.sublist.match(subject);
+      const r = ic.sublist.match(subject);
       const sizes = hs < 0 ? `${body.length}\r\n` : `${hs} ${body.length}\r\n`;
       const tail = reply ? `${reply} ${sizes}` : sizes;
       const one = (sub: Subscription) => {
@@ -131,8 +142,12 @@ export async function attachJetStream(
   extra: AttachOptions = {},
 ): Promise<JetStream> {
   const log = server.logger;
+  const { accounts, disabled } = jetStreamAccounts(server);
   const js = createJetStream({
     bus: serverBus(server),
+    busFor: (account) => serverBus(server, account),
+    accounts,
+    disabledAccounts: disabled,
     storeDir: opts.storeDir,
     maxMemory: extra.maxMemory ?? opts.jetstreamMaxMemory,
     maxStore: extra.maxStore ?? opts.jetstreamMaxStore,
@@ -143,6 +158,60 @@ export async function attachJetStream(
       level === 'error' ? log.error(msg) : level === 'warn' ? log.warn(msg) : log.info(msg),
   });
   await js.start();
+  if (server.operatorMode) {
+    // JWT accounts load lazily and their claims change live: enable JetStream as they arrive.
+    server.accountListeners.push((a) => {
+      if (a.name !== server.registry.systemAccount) js.syncAccount(a.name, limitsOf(a));
+    });
+  }
   log.info(`JetStream started, store directory "${js.storeDir}"`);
   return js;
+}
+
+/**
+ * Which accounts run JetStream, as nats-server decides (enableJetStreamAccounts): with no accounts
+ * configured only `$G`; otherwise each account with JetStream limits, never the system account.
+ */
+function jetStreamAccounts(server: Server): { accounts: Map<string, JsAccountLimits>; disabled: string[] } {
+  const reg = server.registry;
+  const all = reg.list().filter((a) => a.name !== reg.systemAccount);
+  const accounts = new Map<string, JsAccountLimits>();
+  const disabled: string[] = [];
+  const configured = all.some((a) => a.name !== GLOBAL_ACCOUNT) || server.operatorMode !== null;
+  if (!configured) {
+    accounts.set(GLOBAL_ACCOUNT, {
+      maxMemory: -1,
+      maxStore: -1,
+      maxStreams: -1,
+      maxConsumers: -1,
+      maxAckPending: -1,
+      memoryMaxStreamBytes: -1,
+      storeMaxStreamBytes: -1,
+      maxBytesRequired: false,
+    });
+    return { accounts, disabled };
+  }
+  for (const a of all) {
+    const l = limitsOf(a);
+    if (l) accounts.set(a.name, l);
+    else disabled.push(a.name);
+  }
+  return { accounts, disabled };
+}
+
+/** An account's JetStream limits, or null when JetStream is not enabled for it. */
+function limitsOf(a: Account): JsAccountLimits | null {
+  const j = a.jetstream;
+  if (!j?.enabled) return null;
+  return {
+    maxMemory: j.maxMemory,
+    maxStore: j.maxStore,
+    maxStreams: j.maxStreams,
+    maxConsumers: j.maxConsumers,
+    maxAckPending: j.maxAckPending,
+    // JWT limits leave these 0 for "no per-stream cap"; nats-server reports that as -1.
+    memoryMaxStreamBytes: j.memoryMaxStreamBytes > 0 ? j.memoryMaxStreamBytes : -1,
+    storeMaxStreamBytes: j.storeMaxStreamBytes > 0 ? j.storeMaxStreamBytes : -1,
+    maxBytesRequired: j.maxBytesRequired,
+  };
 }

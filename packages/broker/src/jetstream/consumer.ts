@@ -198,7 +198,7 @@ export class Consumer {
   // ---- lifecycle ----
 
   start(): void {
-    const bus = this.stream.host.bus;
+    const bus = this.stream.bus;
     const s = this.stream.name;
     this.subs.push(
       bus.subscribe(`$JS.ACK.${s}.${this.name}.>`, (subj, reply, _h, data) => this.onAck(subj, reply, data)),
@@ -358,7 +358,7 @@ export class Consumer {
 
   private run(): void {
     if (this.stopped) return;
-    const bus = this.stream.host.bus;
+    const bus = this.stream.bus;
     for (;;) {
       let target: string | undefined;
       let req: PullRequest | undefined;
@@ -500,7 +500,7 @@ export class Consumer {
     this.lastDeliveryWall = Date.now();
     this.lastDeliveredMsgTime = msg.time;
     this.lastActivity = Date.now();
-    this.stream.host.bus.publish(target, reply, hdr, data, msg.subject);
+    this.stream.bus.publish(target, reply, hdr, data, msg.subject);
     if (this.config.ack_policy === 'none') this.stream.checkInterest(msg.seq);
   }
 
@@ -600,7 +600,7 @@ export class Consumer {
     } else {
       replyAck = false;
     }
-    if (reply && replyAck) this.stream.host.bus.publish(reply, undefined, undefined, EMPTY);
+    if (reply && replyAck) this.stream.bus.publish(reply, undefined, undefined, EMPTY);
     this.persist();
     this.schedule();
   }
@@ -755,7 +755,7 @@ export class Consumer {
       r.hbTimer = setInterval(() => {
         if (Date.now() - r.lastSent < r.hbMs) return;
         r.lastSent = Date.now();
-        this.stream.host.bus.publish(r.reply, undefined, this.heartbeatHeaders(), EMPTY);
+        this.stream.bus.publish(r.reply, undefined, this.heartbeatHeaders(), EMPTY);
       }, r.hbMs);
       r.hbTimer.unref?.();
     }
@@ -810,7 +810,7 @@ export class Consumer {
   }
 
   private status(reply: string, status: string, fields: Array<[string, string]> = []): void {
-    this.stream.host.bus.publish(reply, undefined, buildHeaders(fields, status), EMPTY);
+    this.stream.bus.publish(reply, undefined, buildHeaders(fields, status), EMPTY);
   }
 
   // ---- push ----
@@ -827,7 +827,7 @@ export class Consumer {
   private sendFlowControl(): void {
     const subj = `$JS.FC.${this.stream.name}.${this.name}.${randomName(4)}`;
     this.fcOutstanding = subj;
-    this.stream.host.bus.publish(
+    this.stream.bus.publish(
       this.config.deliver_subject as string,
       subj,
       buildHeaders([], '100 FlowControl Request'),
@@ -847,14 +847,14 @@ export class Consumer {
     if (this.stopped) return;
     const ds = this.config.deliver_subject as string;
     if (Date.now() - this.lastDeliveryWall < ms) return;
-    if (!this.stream.host.bus.hasInterest(ds)) return;
+    if (!this.stream.bus.hasInterest(ds)) return;
     this.lastDeliveryWall = Date.now();
-    this.stream.host.bus.publish(ds, undefined, this.heartbeatHeaders(this.fcOutstanding), EMPTY);
+    this.stream.bus.publish(ds, undefined, this.heartbeatHeaders(this.fcOutstanding), EMPTY);
   }
 
   private checkInactive(thresholdMs: number): void {
     if (this.stopped) return;
-    const bus = this.stream.host.bus;
+    const bus = this.stream.bus;
     if (this.isPull) {
       if (this.waiting.length > 0) this.lastActivity = Date.now();
     } else if (bus.hasInterest(this.config.deliver_subject as string)) {
@@ -865,14 +865,18 @@ export class Consumer {
 
   private advisory(kind: string, body: Record<string, unknown>): void {
     const { type, ...rest } = body;
-    this.stream.host.advisory(`$JS.EVENT.ADVISORY.CONSUMER.${kind}.${this.stream.name}.${this.name}`, {
-      type,
-      id: randomName(22),
-      timestamp: rfc3339(nowNs()),
-      stream: this.stream.name,
-      consumer: this.name,
-      ...rest,
-    });
+    this.stream.host.advisory(
+      `$JS.EVENT.ADVISORY.CONSUMER.${kind}.${this.stream.name}.${this.name}`,
+      {
+        type,
+        id: randomName(22),
+        timestamp: rfc3339(nowNs()),
+        stream: this.stream.name,
+        consumer: this.name,
+        ...rest,
+      },
+      this.stream.account,
+    );
   }
 
   // ---- persistence ----
@@ -922,7 +926,7 @@ export class Consumer {
 
   info(): Record<string, unknown> {
     // Requests whose requester went away do not count as waiting (nats-server prunes them too).
-    const bus = this.stream.host.bus;
+    const bus = this.stream.bus;
     for (const r of [...this.waiting]) if (!bus.hasInterest(r.reply)) this.removeRequest(r);
     const delivered: Record<string, unknown> = { consumer_seq: this.dseq - 1, stream_seq: this.sseq - 1 };
     if (this.lastDeliveredAt) delivered.last_active = rfc3339(this.lastDeliveredAt);
@@ -942,7 +946,7 @@ export class Consumer {
       num_waiting: this.waiting.length,
       num_pending: this.numPending(),
     };
-    if (!this.isPull && this.stream.host.bus.hasInterest(this.config.deliver_subject as string))
+    if (!this.isPull && this.stream.bus.hasInterest(this.config.deliver_subject as string))
       o.push_bound = true;
     return o;
   }

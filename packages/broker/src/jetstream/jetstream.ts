@@ -11,9 +11,42 @@ import { Stream, type StreamHost, storeLimits } from './stream.js';
 import { type StreamConfig, streamConfigJson } from './stream-config.js';
 import { goJson, nowNs, randomName, rfc3339, utf8 } from './util.js';
 
+/** One account's JetStream limits; -1 means unlimited (nats-server's JetStreamAccountLimits). */
+export interface JsAccountLimits {
+  maxMemory: number;
+  maxStore: number;
+  maxStreams: number;
+  maxConsumers: number;
+  maxAckPending: number;
+  memoryMaxStreamBytes: number;
+  storeMaxStreamBytes: number;
+  maxBytesRequired: boolean;
+}
+
+const UNLIMITED: JsAccountLimits = {
+  maxMemory: -1,
+  maxStore: -1,
+  maxStreams: -1,
+  maxConsumers: -1,
+  maxAckPending: -1,
+  memoryMaxStreamBytes: -1,
+  storeMaxStreamBytes: -1,
+  maxBytesRequired: false,
+};
+
 /** Options for `createJetStream`. */
 export interface JetStreamOptions {
+  /** The global account's bus (and every account's, unless `busFor` is given). */
   bus: JsBus;
+  /** The bus of an account's subject space. */
+  busFor?: (account: string) => JsBus;
+  /**
+   * Accounts with JetStream and their limits (default: `$G`, unlimited). Accounts not listed get
+   * "jetstream not enabled for account" on `notEnabledBus`, as nats-server answers them.
+   */
+  accounts?: Map<string, JsAccountLimits>;
+  /** Accounts whose `$JS.API.>` answers that JetStream is not enabled for them. */
+  disabledAccounts?: string[];
   /** Root of file storage; nats-server's default is `<tmp>/nats/jetstream`. */
   storeDir?: string;
   /** Bytes; defaults as nats-server: 75% of RAM and 1 TiB. */
@@ -48,6 +81,11 @@ export class JetStream implements StreamHost {
   readonly serverId: string;
   readonly version: string;
   readonly accounts = new Map<string, JsAccount>();
+  /** Accounts with JetStream enabled and their limits. */
+  readonly enabled: Map<string, JsAccountLimits>;
+  private readonly disabled: string[];
+  private readonly busOf: (account: string) => JsBus;
+  private readonly buses = new Map<string, JsBus>();
   apiTotal = 0;
   apiErrors = 0;
   private subs: Array<{ unsubscribe(): void }> = [];
@@ -59,6 +97,9 @@ export class JetStream implements StreamHost {
 
   constructor(o: JetStreamOptions) {
     this.bus = o.bus;
+    this.busOf = o.busFor ?? (() => o.bus);
+    this.enabled = o.accounts ?? new Map([['$G', UNLIMITED]]);
+    this.disabled = o.disabledAccounts ?? [];
     this.storeDir = o.storeDir || join(tmpdir(), 'nats', 'jetstream');
     this.maxMemory = o.maxMemory && o.maxMemory > 0 ? o.maxMemory : Math.floor(totalmem() * 0.75);
     this.maxStore = o.maxStore && o.maxStore > 0 ? o.maxStore : 1024 * 1024 * 1024 * 1024;
@@ -72,6 +113,22 @@ export class JetStream implements StreamHost {
 
   log(level: 'info' | 'warn' | 'error', msg: string): void {
     this.logFn(level, msg);
+  }
+
+  /** The message bus of `account`'s subject space. */
+  busFor(account: string): JsBus {
+    if (account === '$G') return this.bus;
+    let b = this.buses.get(account);
+    if (!b) {
+      b = this.busOf(account);
+      this.buses.set(account, b);
+    }
+    return b;
+  }
+
+  /** An account's JetStream limits (unlimited for an account not configured). */
+  limitsOf(account: string): JsAccountLimits {
+    return this.enabled.get(account) ?? UNLIMITED;
   }
 
   account(name: string): JsAccount {
@@ -89,12 +146,47 @@ export class JetStream implements StreamHost {
     this.started = true;
     mkdirSync(this.storeDir, { recursive: true });
     await this.recover();
+    // With accounts configured, every JetStream account is listed (in /jsz) even before its first stream.
+    if (this.enabled.size > 1 || !this.enabled.has('$G'))
+      for (const a of this.enabled.keys()) this.account(a);
+    for (const account of [...this.enabled.keys(), ...this.disabled]) this.subscribeApi(account);
+  }
+
+  /**
+   * An account was loaded or its limits changed (operator mode): `limits` null means no JetStream.
+   * A newly enabled account recovers its streams from the store dir.
+   */
+  syncAccount(account: string, limits: JsAccountLimits | null): void {
+    if (!this.started) return;
+    const wasEnabled = this.enabled.has(account);
+    if (limits) this.enabled.set(account, limits);
+    else if (!wasEnabled) {
+      this.subscribeApi(account);
+      return;
+    }
+    if (limits && !wasEnabled) {
+      this.account(account);
+      this.enqueue(async () => {
+        await this.recoverAccount(account);
+        for (const s of this.accounts.get(account)?.streams.values() ?? []) s.syncSources();
+      });
+    }
+    this.subscribeApi(account);
+  }
+
+  private readonly apiAccounts = new Set<string>();
+
+  /** `$JS.API.>` in `account`; requests of an account without JetStream get nats-server's error. */
+  private subscribeApi(account: string): void {
+    if (this.apiAccounts.has(account)) return;
+    this.apiAccounts.add(account);
+    const bus = this.busFor(account);
     for (const subj of API_SUBJECTS) {
       this.subs.push(
-        this.bus.subscribe(subj, (s, r, _h, d, c) => {
+        bus.subscribe(subj, (s, r, _h, d, c) => {
           // Copy: the payload may be a view into a reused socket buffer.
           const data = new Uint8Array(d);
-          this.enqueue(() => handleApi(this, s, r, data, c));
+          this.enqueue(() => handleApi(this, s, r, data, c, account));
         }),
       );
     }
@@ -103,6 +195,7 @@ export class JetStream implements StreamHost {
   async stop(): Promise<void> {
     for (const s of this.subs) s.unsubscribe();
     this.subs = [];
+    this.apiAccounts.clear();
     await this.queue.catch(() => {});
     for (const a of this.accounts.values()) {
       for (const s of a.streams.values()) {
@@ -149,49 +242,45 @@ export class JetStream implements StreamHost {
   }
 
   private async recover(): Promise<void> {
-    let accounts: string[] = [];
-    try {
-      accounts = readdirSync(this.storeDir);
-    } catch {
-      return;
-    }
-    for (const accDir of accounts) {
-      const account = decodeURIComponent(accDir);
-      const streamsDir = join(this.storeDir, accDir, 'streams');
-      if (!existsSync(streamsDir)) continue;
-      for (const name of readdirSync(streamsDir)) {
-        const metaFile = join(streamsDir, name, 'meta.json');
-        if (!existsSync(metaFile)) continue;
-        try {
-          const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as {
-            config: StreamConfig;
-            created: string;
-          };
-          const store = await this.openStore(account, meta.config);
-          const stream = new Stream(this, account, meta.config, BigInt(meta.created), store);
-          this.account(account).streams.set(stream.name, stream);
-          for (const [cname, raw] of store.loadConsumerStates()) {
-            if (cname.startsWith('$src.')) continue;
-            try {
-              const { config, created } = Consumer.decodeConfig(raw);
-              const c = new Consumer(stream, cname, config, created, this.consumerHooks(account), raw);
-              stream.consumers.set(cname, c);
-            } catch (e) {
-              this.log('warn', `stream ${name}: consumer ${cname} not recovered: ${(e as Error).message}`);
-            }
+    for (const account of this.enabled.keys()) await this.recoverAccount(account);
+    for (const a of this.accounts.values()) for (const s of a.streams.values()) s.syncSources();
+  }
+
+  /** Opens the streams and consumers an account left in the store dir. */
+  private async recoverAccount(account: string): Promise<void> {
+    const streamsDir = join(this.storeDir, encodeURIComponent(account), 'streams');
+    if (!existsSync(streamsDir)) return;
+    for (const name of readdirSync(streamsDir)) {
+      const metaFile = join(streamsDir, name, 'meta.json');
+      if (!existsSync(metaFile) || this.findStream(account, name)) continue;
+      try {
+        const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as {
+          config: StreamConfig;
+          created: string;
+        };
+        const store = await this.openStore(account, meta.config);
+        const stream = new Stream(this, account, meta.config, BigInt(meta.created), store);
+        this.account(account).streams.set(stream.name, stream);
+        for (const [cname, raw] of store.loadConsumerStates()) {
+          if (cname.startsWith('$src.')) continue;
+          try {
+            const { config, created } = Consumer.decodeConfig(raw);
+            const c = new Consumer(stream, cname, config, created, this.consumerHooks(account), raw);
+            stream.consumers.set(cname, c);
+          } catch (e) {
+            this.log('warn', `stream ${name}: consumer ${cname} not recovered: ${(e as Error).message}`);
           }
-          stream.start();
-          for (const c of stream.consumers.values()) c.start();
-          this.log(
-            'info',
-            `recovered stream ${account}/${name} (${store.state().messages} msgs, ${stream.consumers.size} consumers)`,
-          );
-        } catch (e) {
-          this.log('error', `stream ${account}/${name} not recovered: ${(e as Error).message}`);
         }
+        stream.start();
+        for (const c of stream.consumers.values()) c.start();
+        this.log(
+          'info',
+          `recovered stream ${account}/${name} (${store.state().messages} msgs, ${stream.consumers.size} consumers)`,
+        );
+      } catch (e) {
+        this.log('error', `stream ${account}/${name} not recovered: ${(e as Error).message}`);
       }
     }
-    for (const a of this.accounts.values()) for (const s of a.streams.values()) s.syncSources();
   }
 
   async removeStreamFiles(account: string, name: string): Promise<void> {
@@ -208,7 +297,7 @@ export class JetStream implements StreamHost {
     };
   }
 
-  deleteConsumer(_account: string, stream: Stream, name: string): boolean {
+  deleteConsumer(account: string, stream: Stream, name: string): boolean {
     const c = stream.consumers.get(name);
     if (!c) return false;
     c.stop(true);
@@ -218,14 +307,18 @@ export class JetStream implements StreamHost {
     } catch {
       // already gone
     }
-    this.advisory(`$JS.EVENT.ADVISORY.CONSUMER.DELETED.${stream.name}.${name}`, {
-      type: 'io.nats.jetstream.advisory.v1.consumer_action',
-      id: randomName(22),
-      timestamp: rfc3339(nowNs()),
-      stream: stream.name,
-      consumer: name,
-      action: 'delete',
-    });
+    this.advisory(
+      `$JS.EVENT.ADVISORY.CONSUMER.DELETED.${stream.name}.${name}`,
+      {
+        type: 'io.nats.jetstream.advisory.v1.consumer_action',
+        id: randomName(22),
+        timestamp: rfc3339(nowNs()),
+        stream: stream.name,
+        consumer: name,
+        action: 'delete',
+      },
+      account,
+    );
     // Interest retention: messages only this consumer held may go now.
     if (stream.config.retention !== 'limits') {
       const st = stream.store.state();
@@ -248,6 +341,18 @@ export class JetStream implements StreamHost {
   private usageAt = 0;
   private usageMem = 0;
   private usageFile = 0;
+
+  accountHasRoom(storage: 'file' | 'memory', stored: number, account: string): boolean {
+    const lim = this.limitsOf(account);
+    const accLimit = storage === 'memory' ? lim.maxMemory : lim.maxStore;
+    if (accLimit < 0) return true;
+    // nats-server (jsAccount.wouldExceedLimits): the account's usage plus the stored record size.
+    let used = stored;
+    for (const s of this.accounts.get(account)?.streams.values() ?? []) {
+      if (s.config.storage === storage) used += s.store.state().bytes;
+    }
+    return used <= accLimit;
+  }
 
   hasRoom(storage: 'file' | 'memory', bytes: number): boolean {
     // Summing every stream per publish would be O(streams); a 50 ms old total is close enough.
@@ -272,14 +377,21 @@ export class JetStream implements StreamHost {
 
   // ---- advisories ----
 
-  advisory(subject: string, body: Record<string, unknown>): void {
-    if (!this.bus.hasInterest(subject)) return;
-    this.bus.publish(subject, undefined, undefined, utf8(goJson(body)));
+  advisory(subject: string, body: Record<string, unknown>, account = '$G'): void {
+    const bus = this.busFor(account);
+    if (!bus.hasInterest(subject)) return;
+    bus.publish(subject, undefined, undefined, utf8(goJson(body)));
   }
 
-  apiAudit(subject: string, request: Uint8Array, response: string, client: JsClientInfo | undefined): void {
+  apiAudit(
+    subject: string,
+    request: Uint8Array,
+    response: string,
+    client: JsClientInfo | undefined,
+    account = '$G',
+  ): void {
     const adv = '$JS.EVENT.ADVISORY.API';
-    if (!this.bus.hasInterest(adv)) return;
+    if (!this.busFor(account).hasInterest(adv)) return;
     const ci: Record<string, unknown> = {};
     if (client) {
       if (client.host) ci.host = client.host;
@@ -291,16 +403,20 @@ export class JetStream implements StreamHost {
       if (client.version) ci.ver = client.version;
       ci.server = this.serverName;
     }
-    this.advisory(adv, {
-      type: 'io.nats.jetstream.advisory.v1.api_audit',
-      id: randomName(22),
-      timestamp: rfc3339(nowNs()),
-      server: this.serverName,
-      client: ci,
-      subject,
-      request: new TextDecoder().decode(request),
-      response,
-    });
+    this.advisory(
+      adv,
+      {
+        type: 'io.nats.jetstream.advisory.v1.api_audit',
+        id: randomName(22),
+        timestamp: rfc3339(nowNs()),
+        server: this.serverName,
+        client: ci,
+        subject,
+        request: new TextDecoder().decode(request),
+        response,
+      },
+      account,
+    );
   }
 
   // ---- statistics for /jsz and /varz ----

@@ -1,4 +1,6 @@
 import { subjectMatches } from '../router/subject.js';
+import { fileStoreMsgSize } from '../store/file-store.js';
+import { memStoreMsgSize } from '../store/memory-store.js';
 import { type StoredMessage, StoreError, type StoreLimits, type StreamStore } from '../store/types.js';
 import type { JsBus, JsClientInfo } from './bus.js';
 import type { Consumer } from './consumer.js';
@@ -19,9 +21,10 @@ import {
 
 /** What a stream needs from the JetStream instance that owns it. */
 export interface StreamHost {
-  readonly bus: JsBus;
-  /** Publishes an advisory when someone listens (nats-server skips uninterested advisories too). */
-  advisory(subject: string, body: Record<string, unknown>): void;
+  /** The message bus of one account's subject space. */
+  busFor(account: string): JsBus;
+  /** Publishes an advisory in `account` when someone listens (nats-server skips uninterested advisories too). */
+  advisory(subject: string, body: Record<string, unknown>, account?: string): void;
   /** Persists the stream's config after an update. */
   saveMeta(stream: Stream): void;
   /** A message was stored in `stream` (mirrors and sources of it catch up). */
@@ -30,6 +33,8 @@ export interface StreamHost {
   readonly deferAcks: boolean;
   /** Whether the server-wide memory/file limit leaves room for `bytes` more. */
   hasRoom(storage: 'file' | 'memory', bytes: number): boolean;
+  /** Whether the account's memory/file limit leaves room for a record of `stored` bytes. */
+  accountHasRoom(storage: 'file' | 'memory', stored: number, account: string): boolean;
   /** Looks up a stream of the same account (for mirrors and sources). */
   findStream(account: string, name: string): Stream | undefined;
   log(level: 'info' | 'warn' | 'error', msg: string): void;
@@ -73,7 +78,12 @@ export class Stream {
     public config: StreamConfig,
     readonly created: bigint,
     readonly store: StreamStore,
-  ) {}
+  ) {
+    this.bus = host.busFor(account);
+  }
+
+  /** The account's message bus: the stream's subjects, acks and replies live in its subject space. */
+  readonly bus: JsBus;
 
   get name(): string {
     return this.config.name;
@@ -91,7 +101,7 @@ export class Stream {
   private subscribe(): void {
     for (const s of this.subs) s.unsubscribe();
     this.subs = [];
-    const bus = this.host.bus;
+    const bus = this.bus;
     for (const subj of this.config.subjects ?? []) {
       this.subs.push(bus.subscribe(subj, (s, r, h, d, c) => this.onPublish(s, r, h, d, c)));
     }
@@ -149,7 +159,7 @@ export class Stream {
       body = `{"stream":${goJson(this.name)}, "seq":${res.seq}}`;
     }
     if (!this.host.deferAcks || this.config.storage !== 'file') {
-      this.host.bus.publish(reply, undefined, undefined, utf8(body));
+      this.bus.publish(reply, undefined, undefined, utf8(body));
       return;
     }
     // The file store writes this tick's appends in one setImmediate; acks queued after it go out
@@ -163,7 +173,7 @@ export class Stream {
   private flushAcks(): void {
     const acks = this.pendingAcks;
     this.pendingAcks = [];
-    for (const [reply, body] of acks) this.host.bus.publish(reply, undefined, undefined, utf8(body));
+    for (const [reply, body] of acks) this.bus.publish(reply, undefined, undefined, utf8(body));
   }
 
   /** Stores one message, applying dedupe, expectations, rollups and limits. */
@@ -177,6 +187,12 @@ export class Stream {
     const size = (hdr?.length ?? 0) + data.length;
     if (c.max_msg_size >= 0 && size > c.max_msg_size) return Errors.streamMessageExceedsMaximum();
     if (hdr && hdr.length > 64 * 1024) return Errors.streamHeaderExceedsMaximum();
+    const slen = Buffer.byteLength(subject);
+    const stored =
+      c.storage === 'memory'
+        ? memStoreMsgSize(slen, hdr?.length ?? 0, data.length)
+        : fileStoreMsgSize(slen, hdr?.length ?? 0, data.length);
+    if (!this.host.accountHasRoom(c.storage, stored, this.account)) return Errors.accountResourcesExceeded();
     if (!this.host.hasRoom(c.storage, size)) return Errors.insufficientResources();
     const h = parseHeaders(hdr);
     let msgId: string | undefined;
@@ -263,7 +279,7 @@ export class Stream {
       ['Nats-Last-Sequence', String(last)],
     ];
     if (rp.headers_only) fields.push(['Nats-Msg-Size', String(data.length)]);
-    this.host.bus.publish(dest, undefined, appendHeaders(hdr, fields), rp.headers_only ? EMPTY : data);
+    this.bus.publish(dest, undefined, appendHeaders(hdr, fields), rp.headers_only ? EMPTY : data);
   }
 
   private anyConsumerWants(subject: string): boolean {
@@ -426,7 +442,7 @@ export class Stream {
     lastBySubject: string | undefined,
   ): void {
     if (!reply) return;
-    const bus = this.host.bus;
+    const bus = this.bus;
     const status = (s: string) => bus.publish(reply, undefined, buildHeaders([], s), EMPTY);
     let m: StoredMessage | undefined;
     if (lastBySubject !== undefined) {

@@ -74,6 +74,8 @@ export class Server {
 
   /** The client whose publish is being routed, for internal subscribers (JetStream's API audit). */
   routingFrom: Client | null = null;
+  /** Told about every account a client binds to and every claims update (JetStream enables accounts). */
+  readonly accountListeners: Array<(acc: Account) => void> = [];
   /** The JetStream subsystem when enabled (set by `jetstream/attach.ts`), for /jsz and /varz. */
   jetstream: import('../jetstream/jetstream.js').JetStream | null = null;
 
@@ -166,6 +168,7 @@ export class Server {
       for (const i of [...acc.streamImports, ...acc.serviceImports]) op.loadAccount(i.account);
       if (this.simpleRouting) this.accountsChanged();
     }
+    if (acc) for (const l of this.accountListeners) l(acc);
     return acc;
   }
 
@@ -180,6 +183,8 @@ export class Server {
       c.account = a;
       if (a.revocations) c.closeIfRevoked(a.revocations);
     }
+    if (this.accountListeners.length > 0)
+      for (const a of this.registry.list()) for (const l of this.accountListeners) l(a);
     const imports = this.registry.list().some((a) => a.streamImports.length + a.serviceImports.length > 0);
     this.simpleRouting = !imports;
     if (imports && !this.responseSweep) {
@@ -278,7 +283,7 @@ export class Server {
     end = data.length,
   ): boolean {
     this.routingFrom = from;
-    // Internal clients (JetStream) carry no account: they live in `$G`.
+    // Internal clients (JetStream) carry their account and its sublist like connections do.
     if (this.simpleRouting && !subject.startsWith('$SYS.')) {
       return this.deliverMatch(
         from,

@@ -98,7 +98,12 @@ export class SystemServices {
     const rt: AccountRuntimeInfo = { subscriptions: sl?.size ?? 0 };
     if (sl) rt.sublistStats = sl.stats();
     const a = this.server.registry.get(account);
-    rt.jetstreamEnabled = account === '$G' ? this.server.options.jetstream : !!a?.jetstream?.enabled;
+    const js = this.server.jetstream;
+    rt.jetstreamEnabled = js
+      ? js.enabled.has(account)
+      : account === '$G'
+        ? this.server.options.jetstream
+        : !!a?.jetstream?.enabled;
     return rt;
   }
 
