@@ -1,13 +1,12 @@
 'use client';
 
 import type { AccountSpec, ManagedUser, TargetAccountsResponse } from '@tern/contracts';
-import Link from 'next/link';
 import { useState } from 'react';
 import { apiUrl } from '@/api/client';
 import { ChangeDialog } from '@/components/manage/ChangeDialog';
 import { ErrorBox } from '@/components/manage/ErrorBox';
 import { ManageHeader } from '@/components/manage/ManageHeader';
-import { useSelectedTarget } from '@/components/manage/TargetPicker';
+import { SelectedTargetGate, useSelectedTarget } from '@/components/manage/TargetPicker';
 import { useRole } from '@/components/manage/useRole';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { formatBytes, formatNumber } from '@/lib/format';
@@ -41,17 +40,9 @@ export function AccountsPage() {
         sub="Tenants of a NATS server: users, usage against limits, exports and imports. Changes are previewed and audited."
         sel={sel}
       />
-      {sel.isPending ? (
-        <LoadingState label="Loading targets…" />
-      ) : sel.error ? (
-        <ErrorState title="Could not load targets" error={sel.error} />
-      ) : !sel.targetId ? (
-        <EmptyState title="No targets yet">
-          <Link href="/">Add a NATS server</Link> to see its accounts.
-        </EmptyState>
-      ) : (
-        <AccountsView key={sel.targetId} targetId={sel.targetId} />
-      )}
+      <SelectedTargetGate sel={sel} emptyHint=" to see its accounts.">
+        {(targetId) => <AccountsView key={targetId} targetId={targetId} />}
+      </SelectedTargetGate>
     </div>
   );
 }

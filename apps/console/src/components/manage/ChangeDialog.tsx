@@ -26,6 +26,15 @@ interface Props {
  * Every change goes through here: a dry run shows what would change (diff of current and proposed),
  * destructive changes need the object's name typed out, then the change is applied and audited.
  */
+/** A change waiting in the dialog: what it is called, the request to preview and apply, what to do after. */
+export type PendingChange = {
+  title: string;
+  description?: string;
+  applyLabel: string;
+  request: ChangeRequest;
+  after?: () => void;
+};
+
 export function ChangeDialog({
   title,
   description,

@@ -1,10 +1,9 @@
 'use client';
 
 import type { ConfigFormat, ConfigImportPreview, ConfigObjectChange, DriftReport } from '@tern/contracts';
-import Link from 'next/link';
 import { type ChangeEvent, Fragment, useId, useState } from 'react';
 import { JsonDiffView } from '@/components/audit/JsonDiffView';
-import { EmptyState, ErrorState, LoadingState } from '@/components/states';
+import { LoadingState } from '@/components/states';
 import {
   configDownloadUrl,
   useConfigExport,
@@ -16,7 +15,7 @@ import { DiffEntries } from './ChangeDialog';
 import { ErrorBox } from './ErrorBox';
 import { Tabs } from './fields';
 import { ManageHeader } from './ManageHeader';
-import { useSelectedTarget } from './TargetPicker';
+import { SelectedTargetGate, useSelectedTarget } from './TargetPicker';
 import { useRole } from './useRole';
 
 type Tab = 'export' | 'import' | 'drift';
@@ -34,41 +33,35 @@ export function ConfigPage() {
         sub="Streams, consumers and KV buckets of a target as one YAML or JSON document."
         sel={sel}
       />
-      {sel.isPending ? (
-        <LoadingState label="Loading targets…" />
-      ) : sel.error ? (
-        <ErrorState title="Could not load targets" error={sel.error} />
-      ) : !sel.targetId ? (
-        <EmptyState title="No targets yet">
-          <Link href="/">Add a NATS server</Link> with JetStream enabled.
-        </EmptyState>
-      ) : (
-        <>
-          <Tabs
-            value={tab}
-            onChange={setTab}
-            options={[
-              ['export', 'Export'],
-              ['import', 'Import'],
-              ['drift', 'Drift report'],
-            ]}
-            testId="config-tab"
-          />
-          {tab === 'export' ? <ExportPanel targetId={sel.targetId} onUse={(text) => setDoc(text)} /> : null}
-          {tab === 'import' ? (
-            <ImportPanel
-              key={sel.targetId}
-              targetId={sel.targetId}
-              doc={doc}
-              setDoc={setDoc}
-              canOperate={canOperate}
+      <SelectedTargetGate sel={sel} emptyHint=" with JetStream enabled.">
+        {(targetId) => (
+          <>
+            <Tabs
+              value={tab}
+              onChange={setTab}
+              options={[
+                ['export', 'Export'],
+                ['import', 'Import'],
+                ['drift', 'Drift report'],
+              ]}
+              testId="config-tab"
             />
-          ) : null}
-          {tab === 'drift' ? (
-            <DriftPanel key={sel.targetId} targetId={sel.targetId} doc={doc} setDoc={setDoc} />
-          ) : null}
-        </>
-      )}
+            {tab === 'export' ? <ExportPanel targetId={targetId} onUse={(text) => setDoc(text)} /> : null}
+            {tab === 'import' ? (
+              <ImportPanel
+                key={targetId}
+                targetId={targetId}
+                doc={doc}
+                setDoc={setDoc}
+                canOperate={canOperate}
+              />
+            ) : null}
+            {tab === 'drift' ? (
+              <DriftPanel key={targetId} targetId={targetId} doc={doc} setDoc={setDoc} />
+            ) : null}
+          </>
+        )}
+      </SelectedTargetGate>
     </div>
   );
 }

@@ -15,18 +15,10 @@ import {
 import { formatDateTime, formatNumber } from '@/lib/format';
 import type { JsonObject } from '@/lib/streamForm';
 import { parseDuration } from '@/lib/units';
-import { type ChangeRequest, changes, jsKeys, useConsumers } from '@/queries/jetstream';
-import { ChangeDialog } from './ChangeDialog';
+import { changes, jsKeys, useConsumers } from '@/queries/jetstream';
+import { ChangeDialog, type PendingChange } from './ChangeDialog';
 import { ErrorBox } from './ErrorBox';
 import { Field } from './fields';
-
-type Pending = {
-  title: string;
-  description?: string;
-  applyLabel: string;
-  request: ChangeRequest;
-  after?: () => void;
-};
 
 /** A stream's consumers: create (push or pull), edit, pause/resume, delete. */
 export function ConsumersSection({
@@ -43,7 +35,7 @@ export function ConsumersSection({
   const consumers = useConsumers(targetId, stream);
   const [form, setForm] = useState<{ base?: JsonObject } | null>(null);
   const [pausing, setPausing] = useState<string | null>(null);
-  const [pending, setPending] = useState<Pending | null>(null);
+  const [pending, setPending] = useState<PendingChange | null>(null);
   const list = consumers.data?.consumers ?? [];
   const inv = [jsKeys.target(targetId)];
 
@@ -187,7 +179,7 @@ function ConsumersTable({
             <th>Type</th>
             <th>Filter</th>
             <th>Ack</th>
-            <th className="num">Pending</th>
+            <th className="num">PendingChange</th>
             <th className="num">Ack pending</th>
             <th className="num">Redelivered</th>
             <th className="num">Waiting</th>

@@ -1,7 +1,6 @@
 'use client';
 
 import type { KvBucketSummary, KvEntry } from '@tern/contracts';
-import Link from 'next/link';
 import { type FormEvent, useEffect, useId, useMemo, useState } from 'react';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { formatBytes, formatDateTime, formatNumber } from '@/lib/format';
@@ -14,24 +13,15 @@ import {
   validateKvBucketForm,
 } from '@/lib/kvForm';
 import { formatDurationNs } from '@/lib/units';
-import type { ChangeRequest } from '@/queries/jetstream';
 import { jsKeys } from '@/queries/jetstream';
 import { kvChanges, useKvBuckets, useKvHistory, useKvKeys } from '@/queries/kv';
 import { FILTER_DEBOUNCE_MS } from '@/queries/timing';
-import { ChangeDialog } from './ChangeDialog';
+import { ChangeDialog, type PendingChange } from './ChangeDialog';
 import { ErrorBox } from './ErrorBox';
 import { Field } from './fields';
 import { ManageHeader } from './ManageHeader';
-import { useSelectedTarget } from './TargetPicker';
+import { SelectedTargetGate, useSelectedTarget } from './TargetPicker';
 import { useRole } from './useRole';
-
-type Pending = {
-  title: string;
-  description?: string;
-  applyLabel: string;
-  request: ChangeRequest;
-  after?: () => void;
-};
 
 /** /manage/kv: KV buckets, their keys with history; put, delete, purge. */
 export function KvPage() {
@@ -43,17 +33,9 @@ export function KvPage() {
         sub="KV buckets, keys and their history. Every change is previewed and audited."
         sel={sel}
       />
-      {sel.isPending ? (
-        <LoadingState label="Loading targets…" />
-      ) : sel.error ? (
-        <ErrorState title="Could not load targets" error={sel.error} />
-      ) : !sel.targetId ? (
-        <EmptyState title="No targets yet">
-          <Link href="/">Add a NATS server</Link> with JetStream enabled.
-        </EmptyState>
-      ) : (
-        <KvBrowser key={sel.targetId} targetId={sel.targetId} />
-      )}
+      <SelectedTargetGate sel={sel} emptyHint=" with JetStream enabled.">
+        {(targetId) => <KvBrowser key={targetId} targetId={targetId} />}
+      </SelectedTargetGate>
     </div>
   );
 }
@@ -63,7 +45,7 @@ function KvBrowser({ targetId }: { targetId: string }) {
   const { canOperate } = useRole();
   const [selected, setSelected] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
-  const [pending, setPending] = useState<Pending | null>(null);
+  const [pending, setPending] = useState<PendingChange | null>(null);
   const list = buckets.data?.buckets ?? [];
   const bucket = list.find((b) => b.config.bucket === selected) ?? list[0] ?? null;
   const inv = [jsKeys.target(targetId)];
@@ -176,7 +158,7 @@ function BucketView({
   targetId: string;
   bucket: KvBucketSummary;
   canOperate: boolean;
-  onChange: (p: Pending) => void;
+  onChange: (p: PendingChange) => void;
   onDeleted: () => void;
 }) {
   const name = bucket.config.bucket;

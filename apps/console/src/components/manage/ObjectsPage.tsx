@@ -1,23 +1,14 @@
 'use client';
 
-import Link from 'next/link';
 import { useState } from 'react';
 import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { formatBytes, formatDateTime, formatNumber } from '@/lib/format';
-import { type ChangeRequest, jsKeys } from '@/queries/jetstream';
+import { jsKeys } from '@/queries/jetstream';
 import { objectChanges, objectDownloadUrl, useObjectStores, useObjects } from '@/queries/objects';
-import { ChangeDialog } from './ChangeDialog';
+import { ChangeDialog, type PendingChange } from './ChangeDialog';
 import { ManageHeader } from './ManageHeader';
-import { useSelectedTarget } from './TargetPicker';
+import { SelectedTargetGate, useSelectedTarget } from './TargetPicker';
 import { useRole } from './useRole';
-
-type Pending = {
-  title: string;
-  description?: string;
-  applyLabel: string;
-  request: ChangeRequest;
-  after?: () => void;
-};
 
 /** /manage/objects: object stores and their objects; download and delete. */
 export function ObjectsPage() {
@@ -29,17 +20,9 @@ export function ObjectsPage() {
         sub="Browse, download and delete objects. Deletes are previewed and audited."
         sel={sel}
       />
-      {sel.isPending ? (
-        <LoadingState label="Loading targets…" />
-      ) : sel.error ? (
-        <ErrorState title="Could not load targets" error={sel.error} />
-      ) : !sel.targetId ? (
-        <EmptyState title="No targets yet">
-          <Link href="/">Add a NATS server</Link> with JetStream enabled.
-        </EmptyState>
-      ) : (
-        <ObjectBrowser key={sel.targetId} targetId={sel.targetId} />
-      )}
+      <SelectedTargetGate sel={sel} emptyHint=" with JetStream enabled.">
+        {(targetId) => <ObjectBrowser key={targetId} targetId={targetId} />}
+      </SelectedTargetGate>
     </div>
   );
 }
@@ -48,7 +31,7 @@ function ObjectBrowser({ targetId }: { targetId: string }) {
   const stores = useObjectStores(targetId);
   const { canOperate } = useRole();
   const [selected, setSelected] = useState<string | null>(null);
-  const [pending, setPending] = useState<Pending | null>(null);
+  const [pending, setPending] = useState<PendingChange | null>(null);
   const list = stores.data?.buckets ?? [];
   const store = list.find((b) => b.bucket === selected) ?? list[0] ?? null;
   const objects = useObjects(targetId, store?.bucket ?? null);

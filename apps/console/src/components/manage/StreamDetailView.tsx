@@ -6,20 +6,12 @@ import { type FormEvent, useId, useState } from 'react';
 import { ErrorState, LoadingState } from '@/components/states';
 import { formatBytes, formatDateTime, formatNumber } from '@/lib/format';
 import type { JsonObject } from '@/lib/streamForm';
-import { type ChangeRequest, changes, jsKeys, useCapabilities, useStream } from '@/queries/jetstream';
-import { ChangeDialog } from './ChangeDialog';
+import { changes, jsKeys, useCapabilities, useStream } from '@/queries/jetstream';
+import { ChangeDialog, type PendingChange } from './ChangeDialog';
 import { ConsumersSection } from './ConsumersSection';
 import { Field } from './fields';
 import { StreamForm } from './StreamForm';
 import { useRole } from './useRole';
-
-type Pending = {
-  title: string;
-  description?: string;
-  applyLabel: string;
-  request: ChangeRequest;
-  after?: () => void;
-};
 
 /** One stream: its state and config, edit/purge/seal/delete, and its consumers. */
 export function StreamDetailView({ targetId, stream }: { targetId: string; stream: string }) {
@@ -31,7 +23,7 @@ export function StreamDetailView({ targetId, stream }: { targetId: string; strea
   const pathname = usePathname();
   const editing = params.get('edit') === '1' && canOperate;
   const [purging, setPurging] = useState(false);
-  const [pending, setPending] = useState<Pending | null>(null);
+  const [pending, setPending] = useState<PendingChange | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const listHref = `/manage/streams?target=${encodeURIComponent(targetId)}`;
 

@@ -13,7 +13,7 @@ import { ErrorBox } from './ErrorBox';
 import { ManageHeader } from './ManageHeader';
 import { StreamDetailView } from './StreamDetailView';
 import { StreamForm } from './StreamForm';
-import { useSelectedTarget } from './TargetPicker';
+import { SelectedTargetGate, useSelectedTarget } from './TargetPicker';
 import { useRole } from './useRole';
 
 /** /manage/streams: the streams of one target; `?stream=<name>` opens one. */
@@ -33,19 +33,15 @@ export function StreamsPage() {
         }
         sel={sel}
       />
-      {sel.isPending ? (
-        <LoadingState label="Loading targets…" />
-      ) : sel.error ? (
-        <ErrorState title="Could not load targets" error={sel.error} />
-      ) : !sel.targetId ? (
-        <EmptyState title="No targets yet">
-          <Link href="/">Add a NATS server</Link> with JetStream enabled to manage its streams.
-        </EmptyState>
-      ) : streamName ? (
-        <StreamDetailView targetId={sel.targetId} stream={streamName} />
-      ) : (
-        <StreamList targetId={sel.targetId} />
-      )}
+      <SelectedTargetGate sel={sel} emptyHint=" with JetStream enabled to manage its streams.">
+        {(targetId) =>
+          streamName ? (
+            <StreamDetailView targetId={targetId} stream={streamName} />
+          ) : (
+            <StreamList targetId={targetId} />
+          )
+        }
+      </SelectedTargetGate>
     </div>
   );
 }

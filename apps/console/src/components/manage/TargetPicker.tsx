@@ -1,8 +1,10 @@
 'use client';
 
 import type { Target } from '@tern/contracts';
+import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useEffect } from 'react';
+import { type ReactNode, useEffect } from 'react';
+import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { useServers } from '@/queries/servers';
 import { useTargets } from '@/queries/targets';
 
@@ -86,4 +88,30 @@ export function TargetPicker({
       </select>
     </label>
   );
+}
+
+/**
+ * The loading, error and no-target states of a page that works on one selected target; renders
+ * `children(targetId)` once a target is chosen. `emptyHint` follows "Add a NATS server" in the empty state.
+ */
+export function SelectedTargetGate({
+  sel,
+  emptyHint,
+  children,
+}: {
+  sel: ReturnType<typeof useSelectedTarget>;
+  emptyHint: ReactNode;
+  children: (targetId: string) => ReactNode;
+}) {
+  if (sel.isPending) return <LoadingState label="Loading targets…" />;
+  if (sel.error) return <ErrorState title="Could not load targets" error={sel.error} />;
+  if (!sel.targetId) {
+    return (
+      <EmptyState title="No targets yet">
+        <Link href="/">Add a NATS server</Link>
+        {emptyHint}
+      </EmptyState>
+    );
+  }
+  return <>{children(sel.targetId)}</>;
 }
