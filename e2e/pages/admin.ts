@@ -17,7 +17,8 @@ export class AdminPage {
 
   async signOut() {
     await this.page.getByTestId('logout').click();
-    await this.page.waitForURL(/\/login/);
+    await expect(this.page).toHaveURL(/\/login/);
+    await expect(this.page.getByTestId('login-username')).toBeVisible();
   }
 
   /** The id of a target by name, read through the signed-in session. */

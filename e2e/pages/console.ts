@@ -12,7 +12,8 @@ export class ConsolePage {
 
   async signIn() {
     await this.page.goto(`${ConsolePage.env('TERN_CONSOLE_URL')}/`);
-    await this.page.waitForURL(/\/login/);
+    await expect(this.page).toHaveURL(/\/login/);
+    await expect(this.page.getByTestId('login-username')).toBeVisible();
     await this.page.getByTestId('login-username').fill(ConsolePage.env('TERN_ADMIN_USER'));
     await this.page.getByTestId('login-password').fill(ConsolePage.env('TERN_ADMIN_PASSWORD'));
     await this.page.getByTestId('login-submit').click();
