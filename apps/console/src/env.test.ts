@@ -14,3 +14,10 @@ test('a malformed MONITOR_URL names the setting', () => {
   assert.throws(() => parseEnv({ MONITOR_URL: 'not a url' }), /MONITOR_URL/);
   assert.throws(() => parseEnv({ MONITOR_URL: 'ftp://x' }), /MONITOR_URL/);
 });
+
+test('CONSOLE_TRUSTED_PROXIES defaults to none and must be a count', () => {
+  assert.equal(parseEnv({}).trustedProxies, 0);
+  assert.equal(parseEnv({ CONSOLE_TRUSTED_PROXIES: ' 2 ' }).trustedProxies, 2);
+  assert.throws(() => parseEnv({ CONSOLE_TRUSTED_PROXIES: 'loopback' }), /CONSOLE_TRUSTED_PROXIES/);
+  assert.throws(() => parseEnv({ CONSOLE_TRUSTED_PROXIES: '-1' }), /CONSOLE_TRUSTED_PROXIES/);
+});

@@ -5,11 +5,16 @@
 export interface ConsoleEnv {
   /** Base URL of the monitor API, without a trailing slash, e.g. `http://127.0.0.1:4280`. */
   monitorUrl: string;
+  /**
+   * How many reverse proxies stand in front of the console (`CONSOLE_TRUSTED_PROXIES`, default 0). Each
+   * appends its peer to X-Forwarded-For, so the browser's address is that many entries from the right.
+   */
+  trustedProxies: number;
 }
 
 const DEFAULT_MONITOR_URL = 'http://127.0.0.1:4280';
 
-let cached: { raw: string | undefined; env: ConsoleEnv } | undefined;
+let cached: { raw: string; env: ConsoleEnv } | undefined;
 
 /** Parses and validates the environment; throws with the setting's name when it is malformed. */
 export function parseEnv(source: Record<string, string | undefined>): ConsoleEnv {
@@ -24,12 +29,21 @@ export function parseEnv(source: Record<string, string | undefined>): ConsoleEnv
     throw new Error(`MONITOR_URL must be an http(s) URL, got ${JSON.stringify(raw)}`);
   }
   if (url.search || url.hash) throw new Error('MONITOR_URL must not contain a query or fragment');
-  return { monitorUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+  const proxies = source.CONSOLE_TRUSTED_PROXIES?.trim() || '0';
+  if (!/^\d{1,2}$/.test(proxies)) {
+    throw new Error(
+      `CONSOLE_TRUSTED_PROXIES must be a whole number of proxies, got ${JSON.stringify(proxies)}`,
+    );
+  }
+  return {
+    monitorUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}`,
+    trustedProxies: Number(proxies),
+  };
 }
 
 /** The validated environment of this process. */
 export function env(): ConsoleEnv {
-  const raw = process.env.MONITOR_URL;
+  const raw = `${process.env.MONITOR_URL}|${process.env.CONSOLE_TRUSTED_PROXIES}`;
   if (!cached || cached.raw !== raw) cached = { raw, env: parseEnv(process.env) };
   return cached.env;
 }

@@ -3,14 +3,13 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { ApiClientError } from '@/api/client';
+import { loginRedirects } from '@/lib/redirect';
 import { DEFAULT_STALE_MS } from '@/queries/timing';
 
 /** An expired or missing session on any page sends the user to the login page, then back. */
 function onApiError(error: unknown): void {
   if (!(error instanceof ApiClientError) || error.status !== 401) return;
-  if (typeof window === 'undefined' || window.location.pathname === '/login') return;
-  const next = window.location.pathname + window.location.search;
-  window.location.assign(`/login?next=${encodeURIComponent(next)}`);
+  if (typeof window !== 'undefined') loginRedirects.unauthorized(window.location);
 }
 
 function makeClient(): QueryClient {

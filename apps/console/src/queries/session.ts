@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { LoginRequest, SessionResponse } from '@tern/contracts';
 import { api, setCsrfToken } from '@/api/client';
+import { loginRedirects } from '@/lib/redirect';
 import { keys } from './keys';
 import { SESSION_REFETCH_MS, SESSION_STALE_MS } from './timing';
 
@@ -32,13 +33,17 @@ export function useLogin() {
   });
 }
 
+/**
+ * Signs out, then makes one full navigation to the login page. The query cache is left alone: clearing it
+ * refetched the session, whose 401 started a second navigation racing this one; leaving the page drops it.
+ */
 export function useLogout() {
-  const qc = useQueryClient();
   return useMutation({
     mutationFn: () => api.post<unknown>('auth/logout'),
+    onMutate: () => loginRedirects.signingOut(),
     onSettled: () => {
       setCsrfToken(null);
-      qc.clear();
+      loginRedirects.signedOut();
     },
   });
 }

@@ -30,11 +30,6 @@ export function Shell({ children }: { children: ReactNode }) {
       );
   } else body = children;
 
-  const onLogout = () =>
-    logout.mutate(undefined, {
-      onSettled: () => window.location.assign('/login'),
-    });
-
   return (
     <div className="shell">
       <aside className="sidebar">
@@ -67,8 +62,8 @@ export function Shell({ children }: { children: ReactNode }) {
             <button
               type="button"
               className="btn btn-ghost"
-              onClick={onLogout}
-              disabled={logout.isPending}
+              onClick={() => logout.mutate()}
+              disabled={!logout.isIdle}
               data-testid="logout"
             >
               Sign out

@@ -1,49 +1,13 @@
 import type { NextRequest } from 'next/server';
 import { env } from '@/env';
+import { downstreamResponseHeaders, upstreamRequestHeaders } from '@/lib/proxyHeaders';
 
 // Proxies /api/* to the monitor at request time, so MONITOR_URL is a runtime setting.
 // Bodies are streamed both ways: Server-Sent Events pass through unbuffered.
+// The browser's address reaches the monitor as X-Forwarded-For set here, never as the browser sent it
+// (see src/lib/proxyHeaders.ts and the /api branch of src/proxy.ts).
 
 export const dynamic = 'force-dynamic';
-
-/** Connection-level headers (RFC 9110 §7.6.1) and ones fetch recomputes; never forwarded. */
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'content-length',
-]);
-
-function requestHeaders(request: NextRequest): Headers {
-  const out = new Headers();
-  request.headers.forEach((value, name) => {
-    // accept-encoding is dropped because fetch decompresses the upstream body itself.
-    if (!HOP_BY_HOP.has(name) && name !== 'accept-encoding') out.set(name, value);
-  });
-  return out;
-}
-
-function responseHeaders(upstream: Response): Headers {
-  const out = new Headers();
-  upstream.headers.forEach((value, name) => {
-    if (HOP_BY_HOP.has(name) || name === 'content-encoding' || name === 'set-cookie') return;
-    out.set(name, value);
-  });
-  for (const cookie of upstream.headers.getSetCookie()) out.append('set-cookie', cookie);
-  if (out.get('content-type')?.startsWith('text/event-stream')) {
-    // no-transform keeps Next's gzip from buffering the stream.
-    out.set('cache-control', 'no-cache, no-transform');
-    out.set('x-accel-buffering', 'no');
-  }
-  return out;
-}
 
 function unreachable(): Response {
   const body = {
@@ -57,14 +21,15 @@ function unreachable(): Response {
 }
 
 async function proxy(request: NextRequest): Promise<Response> {
+  const { monitorUrl, trustedProxies } = env();
   const { pathname, search } = request.nextUrl;
-  const target = `${env().monitorUrl}${pathname}${search}`;
+  const target = `${monitorUrl}${pathname}${search}`;
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   let upstream: Response;
   try {
     upstream = await fetch(target, {
       method: request.method,
-      headers: requestHeaders(request),
+      headers: upstreamRequestHeaders(request.headers, trustedProxies),
       body: hasBody ? request.body : undefined,
       // Required by Node's fetch for a streamed request body.
       duplex: hasBody ? 'half' : undefined,
@@ -81,7 +46,7 @@ async function proxy(request: NextRequest): Promise<Response> {
   return new Response(nullBody ? null : upstream.body, {
     status: upstream.status,
     statusText: upstream.statusText,
-    headers: responseHeaders(upstream),
+    headers: downstreamResponseHeaders(upstream.headers),
   });
 }
 
