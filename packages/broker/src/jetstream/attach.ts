@@ -59,11 +59,24 @@ class InternalClient {
   deliver(sub: Subscription, subject: string, tail: string, headerSize: number, payload: Buffer): void {
     const h = this.handlers.get(sub);
     if (!h) return;
-    const parts = tail.slice(0, tail.length - 2).split(' ');
-    const reply = parts.length === (headerSize < 0 ? 2 : 3) ? parts[0] : undefined;
+    // The reply is the first of two (three with headers) space-separated fields.
+    const sp = tail.indexOf(' ');
+    const reply = sp >= 0 && (headerSize < 0 || tail.indexOf(' ', sp + 1) >= 0) ? tail.slice(0, sp) : undefined;
     const hdr = headerSize > 0 ? payload.subarray(0, headerSize) : undefined;
     const data = headerSize > 0 ? payload.subarray(headerSize) : payload;
-    h(subject, reply, hdr, data, clientInfo(this.server.routingFrom, this.accountName));
+    h(subject, reply, hdr, data, this.infoOf(this.server.routingFrom));
+  }
+
+  private lastFrom: Client | null = null;
+  private lastInfo: JsClientInfo | undefined;
+
+  /** The sender's identity; a connection's does not change once connected, so the last one is reused. */
+  private infoOf(c: Client | null): JsClientInfo | undefined {
+    if (c !== this.lastFrom || c === null) {
+      this.lastFrom = c;
+      this.lastInfo = clientInfo(c, this.accountName);
+    }
+    return this.lastInfo;
   }
 }
 
@@ -90,6 +103,7 @@ export function serverBus(server: Server, account = GLOBAL_ACCOUNT): JsBus {
   return {
     subscribe: (subject, handler, queue) => ic.subscribe(subject, handler, queue),
     hasInterest: (subject) => ic.sublist.hasInterest(subject),
+    beforeFlush: (fn) => server.beforeFlush(fn),
     publish(subject, reply, headers, payload, asSubject) {
       const hs = headers && headers.length > 0 ? headers.length : -1;
       const body = hs > 0 ? Buffer.concat([toBuf(headers as Uint8Array), toBuf(payload)]) : toBuf(payload);

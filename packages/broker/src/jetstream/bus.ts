@@ -36,4 +36,6 @@ export interface JsBus {
   ): void;
   /** Whether any subscription matches `subject`. */
   hasInterest(subject: string): boolean;
+  /** Runs `fn` once, later in this tick, before the broker writes anything queued now to a connection. */
+  beforeFlush(fn: () => void): void;
 }

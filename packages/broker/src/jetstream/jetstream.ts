@@ -58,7 +58,10 @@ export interface JetStreamOptions {
   version?: string;
   /** fsync policy for file streams (documented in the broker README). */
   fsync?: 'always' | 'interval' | 'never';
-  /** Write each tick's appends at once and acknowledge after the write (default false: one write per message). */
+  /**
+   * Write each tick's appends at once, just before the broker's per-tick flush, and queue their PubAcks
+   * only after that write succeeded (default true; false: one write per message).
+   */
   batchWrites?: boolean;
   log?: (level: 'info' | 'warn' | 'error', msg: string) => void;
 }
@@ -107,7 +110,7 @@ export class JetStream implements StreamHost {
     this.serverId = o.serverId;
     this.version = o.version ?? '2.9.10';
     this.fsync = o.fsync ?? 'interval';
-    this.deferAcks = o.batchWrites ?? false;
+    this.deferAcks = o.batchWrites ?? true;
     this.logFn = o.log ?? (() => {});
   }
 

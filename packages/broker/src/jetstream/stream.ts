@@ -154,27 +154,60 @@ export class Stream {
     if (res instanceof ApiError) {
       body = goJson({ error: res.toJSON(), stream: this.name, seq: 0 });
     } else if (res.duplicate) {
-      body = `{"stream":${goJson(this.name)}, "seq":${res.seq},"duplicate": true}`;
+      body = `${this.ackPrefix}${res.seq},"duplicate": true}`;
     } else {
-      body = `{"stream":${goJson(this.name)}, "seq":${res.seq}}`;
+      body = `${this.ackPrefix}${res.seq}}`;
     }
     if (!this.host.deferAcks || this.config.storage !== 'file') {
       this.bus.publish(reply, undefined, undefined, utf8(body));
       return;
     }
-    // The file store writes this tick's appends in one setImmediate; acks queued after it go out
-    // only once the data is in the OS, so a killed process never loses an acknowledged message.
-    this.pendingAcks.push([reply, body]);
-    if (this.pendingAcks.length === 1) setImmediate(() => this.flushAcks());
+    // The file store buffers this tick's appends; they are written in one go just before the broker
+    // next writes to any connection, and the acks are queued only after that write succeeded, so a
+    // killed process never loses an acknowledged message.
+    this.pendingAcks.push(reply, body);
+    if (this.pendingAcks.length === 2) this.bus.beforeFlush(this.flushAcks);
   }
 
-  private pendingAcks: Array<[string, string]> = [];
+  /** `{"stream":"<name>", "seq":` as nats-server prints it; the sequence follows. */
+  private get ackPrefix(): string {
+    if (this.ackPrefixFor !== this.name) {
+      this.ackPrefixFor = this.name;
+      this.ackPrefixText = `{"stream":${goJson(this.name)}, "seq":`;
+    }
+    return this.ackPrefixText;
+  }
+  private ackPrefixFor = '';
+  private ackPrefixText = '';
 
-  private flushAcks(): void {
+  /** Reply subjects and bodies, alternating, of PubAcks waiting for this tick's write. */
+  private pendingAcks: string[] = [];
+  private ackRetry: NodeJS.Timeout | undefined;
+
+  private readonly flushAcks = (): void => {
+    if (this.closed) this.pendingAcks = [];
+    if (this.ackRetry !== undefined || this.pendingAcks.length === 0) return;
+    try {
+      this.store.commitWrites();
+    } catch (err) {
+      // Nothing is acknowledged before it is written: keep the acks and try the write again shortly.
+      // Appends fail on their own once the write buffer is full, so what waits here is bounded.
+      this.host.log('warn', `stream ${this.name}: write failed, acks held back: ${(err as Error).message}`);
+      this.ackRetry = setTimeout(() => {
+        this.ackRetry = undefined;
+        if (this.closed) return;
+        this.bus.beforeFlush(this.flushAcks);
+      }, 200);
+      this.ackRetry.unref?.();
+      return;
+    }
     const acks = this.pendingAcks;
     this.pendingAcks = [];
-    for (const [reply, body] of acks) this.bus.publish(reply, undefined, undefined, utf8(body));
-  }
+    for (let i = 0; i < acks.length; i += 2) {
+      // Buffer.from takes small strings from a shared slab: cheaper than TextEncoder per ack.
+      this.bus.publish(acks[i] as string, undefined, undefined, Buffer.from(acks[i + 1] as string));
+    }
+  };
 
   /** Stores one message, applying dedupe, expectations, rollups and limits. */
   processPublish(

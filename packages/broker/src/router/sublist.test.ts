@@ -77,6 +77,18 @@ for (const cacheSize of [0, 1024, 2]) {
       assert.equal(st.num_subscriptions, 1);
     });
 
+    it('caches a subject the second time it misses, not the first', () => {
+      const sl = new Sublist<S>(cacheSize);
+      sl.insert(sub('a', 'x.>'));
+      for (let i = 0; i < 100; i++) sl.match(`x.once.${i}`);
+      assert.equal(sl.stats().num_cache, 0, 'subjects used once stay out of the cache');
+      sl.match('x.again');
+      sl.match('x.again');
+      assert.equal(sl.stats().num_cache, cacheSize === 0 ? 0 : 1);
+      assert.deepEqual(ids(sl.match('x.again')).p, ['a']);
+      assert.equal(sl.stats().cache_hit_rate > 0, cacheSize > 0);
+    });
+
     it('agrees with a brute-force matcher on random subjects', () => {
       const sl = new Sublist<S>(cacheSize);
       const toks = ['a', 'b', 'c', '*', '>'];

@@ -4,6 +4,10 @@
  *
  * Cache invalidation: a literal insert/remove drops only that subject's cache entry; a wildcard
  * insert/remove bumps a generation counter, which discards the whole cache on the next lookup.
+ *
+ * Cache admission: a result is cached the second time its subject misses within a short while.
+ * Request inboxes and JetStream ack subjects are used once each; caching them would evict the
+ * subjects that repeat and leave a stream of short-lived entries for the GC.
  */
 
 /** What the router needs from a subscription. */
@@ -55,6 +59,7 @@ export interface SublistStats {
 }
 
 const EMPTY: MatchResult<never> = Object.freeze({ psubs: [], qsubs: [] }) as MatchResult<never>;
+const SEEN_SLOTS = 4096;
 
 export class Sublist<S extends Routable> {
   private readonly root = new Level<S>();
@@ -66,6 +71,8 @@ export class Sublist<S extends Routable> {
   private removes = 0;
   private matches = 0;
   private cacheHits = 0;
+  /** Hashes of subjects that missed recently, one per slot (0: empty); see "Cache admission". */
+  private readonly seen = new Int32Array(SEEN_SLOTS);
 
   /** @param cacheSize maximum cached subjects; 0 disables the cache. */
   constructor(private readonly cacheSize = 1024) {}
@@ -181,7 +188,7 @@ export class Sublist<S extends Routable> {
     const qsubs: S[][] = [];
     matchLevel(this.root, tokens, 0, psubs, qsubs);
     const result: MatchResult<S> = psubs.length === 0 && qsubs.length === 0 ? EMPTY : { psubs, qsubs };
-    if (this.cacheSize > 0) {
+    if (this.cacheSize > 0 && this.admit(subject)) {
       if (this.cache.size >= this.cacheSize) {
         // Evict the oldest quarter (Map keeps insertion order).
         let drop = this.cacheSize >> 2 || 1;
@@ -193,6 +200,18 @@ export class Sublist<S extends Routable> {
       this.cache.set(subject, result);
     }
     return result;
+  }
+
+  /** Whether `subject` missed recently (then its result is worth caching); remembers it otherwise. */
+  private admit(subject: string): boolean {
+    // FNV-1a over UTF-16 code units; a collision only caches a subject one miss early.
+    let h = 0x811c9dc5 | 0;
+    for (let i = 0; i < subject.length; i++) h = Math.imul(h ^ subject.charCodeAt(i), 0x01000193);
+    h |= 1;
+    const slot = (h >>> 20) & (SEEN_SLOTS - 1);
+    if (this.seen[slot] === h) return true;
+    this.seen[slot] = h;
+    return false;
   }
 
   /** True when at least one subscription matches. */

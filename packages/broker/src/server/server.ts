@@ -84,6 +84,8 @@ export class Server {
   private boundPort = 0;
   private readonly flushList: Client[] = [];
   private flushQueued = false;
+  /** One-shot hooks run at the start of the next flush, before any connection is written to. */
+  private preFlush: Array<() => void> = [];
   private shuttingDown = false;
   private readonly sublists = new Map<string, Sublist<Subscription>>();
   /**
@@ -429,8 +431,31 @@ export class Server {
     }
   }
 
+  /**
+   * Runs `fn` once at the start of the next per-tick flush, before anything queued this tick reaches a
+   * socket. JetStream commits the tick's appends to disk here and only then queues their PubAcks.
+   */
+  beforeFlush(fn: () => void): void {
+    this.preFlush.push(fn);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(this.flushAll);
+    }
+  }
+
   private readonly flushAll = (): void => {
     this.flushQueued = false;
+    if (this.preFlush.length > 0) {
+      const hooks = this.preFlush;
+      this.preFlush = [];
+      for (const fn of hooks) {
+        try {
+          fn();
+        } catch (err) {
+          this.logger.error(`pre-flush hook failed: ${(err as Error).message}`);
+        }
+      }
+    }
     const list = this.flushList;
     // Flushing may schedule more flushes (close paths); iterate by index over a growing list.
     for (let i = 0; i < list.length; i++) {

@@ -391,18 +391,13 @@ export class FileStore extends IndexedStore {
     this.ext[OFF]![idx] = off;
     this.ext[RLEN]![idx] = len;
     this.active.live++;
-    if (this.cacheSize > 0) {
-      const body = Buffer.allocUnsafe(hlen + data.length);
-      if (headers !== undefined) body.set(headers, 0);
-      body.set(data, hlen);
-      this.cachePut(seq, {
-        seq,
-        subject,
-        headers: headers === undefined ? undefined : body.subarray(0, hlen),
-        data: body.subarray(hlen),
-        time,
-      });
-    }
+    // Nothing is cached here: an append allocates nothing that outlives the tick (the read cache is
+    // filled by reads, and reads of records still in the write buffer decode them from there).
+  }
+
+  commitWrites(): void {
+    this.checkOpen();
+    this.flushWrites();
   }
 
   // ---- reads ----------------------------------------------------------------------------------
@@ -429,7 +424,17 @@ export class FileStore extends IndexedStore {
     const len = this.ext[RLEN]![idx]!;
     const blk = this.byId.get(blkId);
     if (blk === undefined) throw new StoreError('CORRUPT', `block ${blkId} of message ${seq} is missing`);
-    if (blk === this.active && off + len > blk.written) this.flushWrites();
+    if (blk === this.active && off >= blk.written) {
+      // Still in the write buffer (which holds the active block's bytes from `written` on).
+      const at = off - blk.written;
+      const r = checkRecord(this.wbuf, at, this.wlen);
+      if (!r.ok || r.type !== T_MSG || readSeq(this.wbuf, at + 12) !== seq) {
+        throw new StoreError('CORRUPT', `buffered message ${seq} at ${off} is unreadable`);
+      }
+      const msg = decodeMsg(this.wbuf, at, r.len);
+      this.cachePut(seq, msg);
+      return msg;
+    }
     // Read ahead: consumers mostly walk forward, so decode the neighbours into the cache too.
     const want = Math.max(len, Math.min(READ_AHEAD, blk.written - off));
     const buf = want <= this.rbuf.length ? this.rbuf : Buffer.allocUnsafe(want);

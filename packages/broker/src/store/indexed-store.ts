@@ -103,6 +103,7 @@ export abstract class IndexedStore<P = never> implements StreamStore {
   protected abstract onClearAll(): void;
   /** Called when a public operation finished removing messages. */
   protected abstract commitRemovals(explicit: boolean): void;
+  abstract commitWrites(): void;
 
   // ---- columns --------------------------------------------------------------------------------
 

@@ -69,6 +69,8 @@ export class MemoryStore extends IndexedStore<StoredMessage> {
     this.consumers.delete(consumer);
   }
 
+  commitWrites(): void {}
+
   async flush(): Promise<void> {
     this.checkOpen();
   }

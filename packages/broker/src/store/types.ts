@@ -94,6 +94,11 @@ export interface StreamStore {
   saveConsumerState(consumer: string, state: Uint8Array): void;
   loadConsumerStates(): Map<string, Uint8Array>;
   removeConsumerState(consumer: string): void;
+  /**
+   * Hands appends buffered this tick to the OS, throwing if that fails (file store with batched
+   * writes); after it returns, a killed process keeps them. A no-op for stores that write at once.
+   */
+  commitWrites(): void;
   /** Makes everything appended so far durable (fsync for the file store). */
   flush(): Promise<void>;
   close(): Promise<void>;
