@@ -111,36 +111,47 @@ export function serverBus(server: Server, account = GLOBAL_ACCOUNT): JsBus {
         server.route(from, subject, reply ?? '', hs, body);
         return;
       }
-      // Matched on `subject`, shown as `asSubject`: a sub's pre-encoded prefix would print the wrong
-      // subject, so hand the client a view of the subscription without it.
+      // Matched on `subject`, shown as `asSubject`.
       const r = ic.sublist.match(subject);
       const sizes = hs < 0 ? `${body.length}\r\n` : `${hs} ${body.length}\r\n`;
       const tail = reply ? `${reply} ${sizes}` : sizes;
-      const one = (sub: Subscription) => {
-        const c = sub.client;
-        if (c.closed) return false;
-        // Same checks as Server.deliverTo: subscribe-side deny filters, reply permissions.
-        if (sub.filtered && c.permissions !== null && !c.permissions.canDeliver(asSubject)) return false;
-        if (reply && c.permissions !== null) c.permissions.recordReply(reply);
-        if (sub.max > 0) {
-          if (sub.nmsgs >= sub.max) return false;
-          sub.nmsgs++;
-          if (sub.nmsgs >= sub.max) c.removeSub(sub);
-        } else sub.nmsgs++;
-        server.outMsgs++;
-        server.outBytes += body.length;
-        const view = { sid: sub.sid, msgPrefix: '', hmsgPrefix: '' } as unknown as Subscription;
-        c.deliver(view, asSubject, tail, hs, body);
-        return true;
-      };
-      for (const sub of r.psubs) one(sub);
+      for (const sub of r.psubs) deliverShownAs(server, sub, asSubject, reply, tail, hs, body);
       for (const group of r.qsubs) {
         const n = group.length;
         const start = n === 1 ? 0 : Math.floor(Math.random() * n);
-        for (let k = 0; k < n; k++) if (one(group[(start + k) % n] as Subscription)) break;
+        for (let k = 0; k < n; k++) {
+          const sub = group[(start + k) % n] as Subscription;
+          if (deliverShownAs(server, sub, asSubject, reply, tail, hs, body)) break;
+        }
       }
     },
   };
+}
+
+/** One delivery of a message matched on another subject than `shown`, with Server.deliverTo's checks. */
+function deliverShownAs(
+  server: Server,
+  sub: Subscription,
+  shown: string,
+  reply: string | undefined,
+  tail: string,
+  hs: number,
+  body: Buffer,
+): boolean {
+  const c = sub.client;
+  if (c.closed) return false;
+  // Subscribe-side deny filters, reply permissions.
+  if (sub.filtered && c.permissions !== null && !c.permissions.canDeliver(shown)) return false;
+  if (reply && c.permissions !== null) c.permissions.recordReply(reply);
+  if (sub.max > 0) {
+    if (sub.nmsgs >= sub.max) return false;
+    sub.nmsgs++;
+    if (sub.nmsgs >= sub.max) c.removeSub(sub);
+  } else sub.nmsgs++;
+  server.outMsgs++;
+  server.outBytes += body.length;
+  c.deliver(sub, shown, tail, hs, body, 0, body.length, true);
+  return true;
 }
 
 /** Extra JetStream settings beyond `ServerOptions.jetstream/storeDir`. */

@@ -62,6 +62,41 @@ export interface ConsumerHooks {
 }
 
 const PERSIST_MS = 100;
+
+/** Digits of `s` in [from, to) as a number; NaN when empty or not all digits. */
+function digitsAt(s: string, from: number, to: number): number {
+  if (to <= from) return Number.NaN;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+/**
+ * Reads delivery count, stream and consumer sequence of an ack subject
+ * (`$JS.ACK.<stream>.<consumer>.<dc>.<sseq>.<dseq>.<ts>.<pending>`, counted from the end as newer
+ * formats append tokens at the front) without splitting it; false when it has fewer than 9 tokens.
+ */
+function readAckSubject(subject: string, out: { dc: number; sseq: number; dseq: number }): boolean {
+  let dots = 0;
+  for (let i = 0; i < subject.length; i++) if (subject.charCodeAt(i) === 46) dots++;
+  if (dots < 8) return false;
+  const ts = subject.lastIndexOf('.', subject.lastIndexOf('.') - 1);
+  const dseqAt = subject.lastIndexOf('.', ts - 1);
+  const sseqAt = subject.lastIndexOf('.', dseqAt - 1);
+  const dcAt = subject.lastIndexOf('.', sseqAt - 1);
+  out.dc = digitsAt(subject, dcAt + 1, sseqAt);
+  out.sseq = digitsAt(subject, sseqAt + 1, dseqAt);
+  out.dseq = digitsAt(subject, dseqAt + 1, ts);
+  return true;
+}
+
+/** Whether an ack body is empty or exactly `+ACK`, checked on the bytes (the common case). */
+const isPlainAck = (d: Uint8Array): boolean =>
+  d.length === 0 || (d.length === 4 && d[0] === 43 && d[1] === 65 && d[2] === 67 && d[3] === 75);
 const FC_SEND_BYTES = 1024 * 1024;
 const FC_STALL_BYTES = 2 * 1024 * 1024;
 const FC_SEND_MSGS = 8192;
@@ -489,7 +524,7 @@ export class Consumer {
       this.ackFloor = { c: dseq, s: msg.seq };
     }
     const pending = this.numPending();
-    const reply = `$JS.ACK.${this.stream.name}.${this.name}.${dc}.${msg.seq}.${dseq}.${msg.time}.${pending}`;
+    const reply = `${this.ackPrefix}${dc}.${msg.seq}.${dseq}.${msg.time}.${pending}`;
     let hdr = msg.headers;
     let data = msg.data;
     if (this.config.headers_only) {
@@ -559,13 +594,18 @@ export class Consumer {
 
   // ---- acks (consumer.go processAck) ----
 
+  private readonly ackAt = { dc: 0, sseq: 0, dseq: 0 };
+  /** `$JS.ACK.<stream>.<consumer>.`, the fixed start of every delivery's reply subject. */
+  private get ackPrefix(): string {
+    if (this.ackPrefixText === '') this.ackPrefixText = `$JS.ACK.${this.stream.name}.${this.name}.`;
+    return this.ackPrefixText;
+  }
+  private ackPrefixText = '';
+
   private onAck(subject: string, reply: string | undefined, data: Uint8Array): void {
-    const t = subject.split('.');
-    if (t.length < 9) return;
-    const sseq = Number(t[t.length - 4]);
-    const dseq = Number(t[t.length - 3]);
-    const dc = Number(t[t.length - 5]);
-    const body = str(data);
+    if (!readAckSubject(subject, this.ackAt)) return;
+    const { sseq, dseq, dc } = this.ackAt;
+    const body = isPlainAck(data) ? '' : str(data);
     this.lastActivity = Date.now();
     let replyAck = true;
     if (body === '' || body === '+ACK' || body === '+OK') {
@@ -679,7 +719,11 @@ export class Consumer {
     const p = this.pending.get(min) as PendingEntry;
     const c = p.dseq - 1;
     const s = min - 1;
-    if (s > this.ackFloor.s) this.ackFloor = { c: Math.max(c, this.ackFloor.c), s };
+    if (s > this.ackFloor.s) {
+      // Updated in place: this runs once per ack.
+      this.ackFloor.c = Math.max(c, this.ackFloor.c);
+      this.ackFloor.s = s;
+    }
   }
 
   // ---- pull requests (consumer.go processNextMsgRequest) ----

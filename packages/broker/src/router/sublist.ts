@@ -183,10 +183,9 @@ export class Sublist<S extends Routable> {
         return hit;
       }
     }
-    const tokens = subject.split('.');
     const psubs: S[] = [];
     const qsubs: S[][] = [];
-    matchLevel(this.root, tokens, 0, psubs, qsubs);
+    matchLevel(this.root, subject, 0, psubs, qsubs);
     const result: MatchResult<S> = psubs.length === 0 && qsubs.length === 0 ? EMPTY : { psubs, qsubs };
     if (this.cacheSize > 0 && this.admit(subject)) {
       if (this.cache.size >= this.cacheSize) {
@@ -269,22 +268,30 @@ function addNode<S>(node: Node<S>, psubs: S[], qsubs: S[][]): void {
   }
 }
 
-function matchLevel<S>(level: Level<S>, tokens: string[], i: number, psubs: S[], qsubs: S[][]): void {
-  const n = tokens.length;
+/**
+ * Walks the tree for the token of `subject` starting at `pos`. Tokens are cut out only where a level
+ * has literal children to look up: below `$JS.ACK.<stream>.<consumer>.>` the five numeric tokens of
+ * an ack subject are never materialised.
+ */
+function matchLevel<S>(level: Level<S>, subject: string, pos: number, psubs: S[], qsubs: S[][]): void {
   let l: Level<S> | null = level;
-  for (; i < n && l !== null; i++) {
+  while (l !== null) {
+    const dot = subject.indexOf('.', pos);
+    const last = dot < 0;
     if (l.fwc !== null) addNode(l.fwc, psubs, qsubs);
     if (l.pwc !== null) {
-      if (i === n - 1) addNode(l.pwc, psubs, qsubs);
-      else if (l.pwc.next !== null) matchLevel(l.pwc.next, tokens, i + 1, psubs, qsubs);
+      if (last) addNode(l.pwc, psubs, qsubs);
+      else if (l.pwc.next !== null) matchLevel(l.pwc.next, subject, dot + 1, psubs, qsubs);
     }
-    const node: Node<S> | undefined = l.nodes.get(tokens[i]!);
+    if (l.nodes.size === 0) return;
+    const node: Node<S> | undefined = l.nodes.get(last ? subject.slice(pos) : subject.slice(pos, dot));
     if (node === undefined) return;
-    if (i === n - 1) {
+    if (last) {
       addNode(node, psubs, qsubs);
       return;
     }
     l = node.next;
+    pos = dot + 1;
   }
 }
 

@@ -569,6 +569,8 @@ export class Client implements ProtocolSink {
   /**
    * Queues one MSG/HMSG for `sub`. `tail` is `[reply ]<sizes>\r\n`, shared by all receivers of one
    * publish so the per-subscriber work is one string concat and one copy of the payload.
+   * `shownAs`: the message was matched on another subject than `subject` (JetStream deliveries), so
+   * the subscription's pre-encoded prefix, which names the matched subject, is not used.
    */
   deliver(
     sub: Subscription,
@@ -578,13 +580,14 @@ export class Client implements ProtocolSink {
     data: Buffer,
     start = 0,
     end = data.length,
+    shownAs = false,
   ): void {
     const size = end - start;
     this.outMsgs++;
     this.outBytes += size;
     if (this.trace)
       this.traceOut(`${headerSize < 0 ? 'MSG' : 'HMSG'} ${subject} ${sub.sid} ${tail.slice(0, -2)}`);
-    const prefix = headerSize < 0 ? sub.msgPrefix : sub.hmsgPrefix;
+    const prefix = shownAs ? '' : headerSize < 0 ? sub.msgPrefix : sub.hmsgPrefix;
     if (size >= ZERO_COPY_MIN) {
       this.enqueueString(
         (prefix !== '' ? prefix : `${headerSize < 0 ? 'MSG' : 'HMSG'} ${subject} ${sub.sid} `) + tail,
