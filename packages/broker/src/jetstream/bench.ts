@@ -41,6 +41,34 @@ async function asyncPublish(nc: NatsConnection, subject: string, n: number, infl
   await Promise.all(pending);
 }
 
+/**
+ * The same short workload on a scratch stream before measuring, for both servers: Tern's JIT compiles its
+ * hot paths in the first few thousand messages, which would otherwise be charged to the first scenario.
+ */
+async function warmUp(nc: NatsConnection): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const js = jetstream(nc);
+  await jsm.streams.add({ name: 'WARM', subjects: ['warm'], storage: StorageType.File });
+  for (let i = 0; i < 1_000; i++) await js.publish('warm', payload);
+  await asyncPublish(nc, 'warm', 10_000);
+  await jsm.consumers.add('WARM', { durable_name: 'W', ack_policy: AckPolicy.Explicit });
+  const c = await js.consumers.get('WARM', 'W');
+  for (let n = 0; n < 11_000; ) {
+    const batch = await c.fetch({ max_messages: 100, expires: 2000 });
+    for await (const m of batch) {
+      m.ack();
+      n++;
+    }
+  }
+  const kv = await new Kvm(nc).create('warm');
+  for (let i = 0; i < 1_000; i++) {
+    await kv.put(`k${i % 100}`, payload);
+    await kv.get(`k${i % 100}`);
+  }
+  await kv.destroy();
+  await jsm.streams.delete('WARM');
+}
+
 async function suite(start: Start): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'tern-jsbench-'));
   let server = await start(dir);
@@ -49,6 +77,7 @@ async function suite(start: Start): Promise<Record<string, number>> {
     let nc = await connect({ servers: `${server.host}:${server.port}` });
     const jsm = await jetstreamManager(nc);
     const js = jetstream(nc);
+    await warmUp(nc);
     await jsm.streams.add({ name: 'B', subjects: ['b'], storage: StorageType.File });
     out['sync publish'] = await rate(N_SYNC, async () => {
       for (let i = 0; i < N_SYNC; i++) await js.publish('b', payload);

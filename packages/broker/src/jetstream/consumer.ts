@@ -251,11 +251,7 @@ export class Consumer {
       this.hbTimer = setInterval(() => this.pushHeartbeat(ms), ms);
       this.hbTimer.unref?.();
     }
-    if (this.config.inactive_threshold && !this.isDurable) {
-      const ms = Math.max(1, Math.floor(this.config.inactive_threshold / 1e6));
-      this.inactiveTimer = setInterval(() => this.checkInactive(ms), Math.min(ms, 1000));
-      this.inactiveTimer.unref?.();
-    }
+    this.armInactive();
     this.armAckTimer();
     this.schedule();
   }
@@ -281,9 +277,27 @@ export class Consumer {
     this.schedule();
   }
 
+  /**
+   * inactive_threshold: nats-server 2.9 deletes durables too once idle that long (checked against
+   * 2.9.10: a durable with a 1 s threshold is gone after 2.5 s without a subscriber or pull).
+   */
+  private armInactive(): void {
+    if (this.inactiveTimer) clearInterval(this.inactiveTimer);
+    this.inactiveTimer = undefined;
+    if (!this.config.inactive_threshold || this.stopped) return;
+    const ms = Math.max(1, Math.floor(this.config.inactive_threshold / 1e6));
+    this.inactiveTimer = setInterval(() => this.checkInactive(ms), Math.min(ms, 1000));
+    this.inactiveTimer.unref?.();
+  }
+
   /** Update with a validated config (only mutable fields differ). */
   updateConfig(next: ConsumerConfig): void {
+    const rearm = next.inactive_threshold !== this.config.inactive_threshold;
     this.config = next;
+    if (rearm) {
+      this.lastActivity = Date.now();
+      this.armInactive();
+    }
     this.persist();
     this.schedule();
   }

@@ -735,6 +735,43 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'durable consumers: inactive_threshold deletes them too; pulling keeps them',
+    async run({ nc }) {
+      const r: unknown[] = [];
+      await api(nc, '$JS.API.STREAM.CREATE.DIN', { name: 'DIN', subjects: ['din'], storage: 'memory' });
+      const idle = (await api(nc, '$JS.API.CONSUMER.DURABLE.CREATE.DIN.IDLE', {
+        stream_name: 'DIN',
+        config: { durable_name: 'IDLE', ack_policy: 'explicit', inactive_threshold: 300e6 },
+      })) as { config: unknown };
+      await api(nc, '$JS.API.CONSUMER.DURABLE.CREATE.DIN.BUSY', {
+        stream_name: 'DIN',
+        config: { durable_name: 'BUSY', ack_policy: 'explicit', inactive_threshold: 800e6 },
+      });
+      r.push(idle.config);
+      // BUSY has a pull waiting the whole time, which counts as activity.
+      const inbox = nc.subscribe('din.pull.inbox');
+      nc.publish('$JS.API.CONSUMER.MSG.NEXT.DIN.BUSY', JSON.stringify({ batch: 1, expires: 3e9 }), {
+        reply: 'din.pull.inbox',
+      });
+      let idleGone: unknown = 'still there';
+      for (let i = 0; i < 40; i++) {
+        const info = (await api(nc, '$JS.API.CONSUMER.INFO.DIN.IDLE')) as { error?: unknown };
+        if (info.error) {
+          idleGone = info.error;
+          break;
+        }
+        await sleep(100);
+      }
+      r.push(idleGone);
+      await sleep(1000);
+      const busy = (await api(nc, '$JS.API.CONSUMER.INFO.DIN.BUSY')) as { error?: unknown; name?: string };
+      r.push(busy.error ?? busy.name);
+      inbox.unsubscribe();
+      await api(nc, '$JS.API.STREAM.DELETE.DIN');
+      return r;
+    },
+  },
+  {
     name: 'push flow control: stall until answered, then resume',
     async run({ nc }) {
       await api(nc, '$JS.API.STREAM.CREATE.FCS', { name: 'FCS', subjects: ['fcs'], storage: 'memory' });
