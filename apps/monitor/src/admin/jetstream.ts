@@ -10,7 +10,7 @@ import type {
 import { jsApi } from '../nats/api.js';
 import { NatsApiError } from '../nats/errors.js';
 import type { NatsPool } from '../nats/pool.js';
-import type { KnownConfigs } from './cache.js';
+import type { KnownConfigs, Snapshot } from './cache.js';
 import { AlreadyExists, BadChange, type Change, NotFoundObject, UnsupportedByServer } from './change.js';
 
 interface RawStreamInfo {
@@ -109,8 +109,17 @@ export class JetStreamAdmin {
   }
 
   async listStreams(targetId: string): Promise<StreamDetail[]> {
-    const nc = await this.nc(targetId);
     const out: StreamDetail[] = [];
+    for (const s of await this.#streamInfos(targetId)) {
+      this.known.set(targetId, 'stream', s.config.name, s.config);
+      out.push({ config: s.config, state: s.state, created: s.created });
+    }
+    return out.sort((a, b) => a.config.name.localeCompare(b.config.name));
+  }
+
+  async #streamInfos(targetId: string): Promise<RawStreamInfo[]> {
+    const nc = await this.nc(targetId);
+    const out: RawStreamInfo[] = [];
     for (let offset = 0; ; ) {
       const page = await jsApi<{ streams: RawStreamInfo[] | null; total: number; limit: number }>(
         nc,
@@ -118,14 +127,11 @@ export class JetStreamAdmin {
         { offset },
       );
       const streams = page.streams ?? [];
-      for (const s of streams) {
-        this.known.set(targetId, 'stream', s.config.name, s.config);
-        out.push({ config: s.config, state: s.state, created: s.created });
-      }
+      out.push(...streams);
       offset += streams.length;
       if (streams.length === 0 || offset >= page.total) break;
     }
-    return out.sort((a, b) => a.config.name.localeCompare(b.config.name));
+    return out;
   }
 
   async consumerInfo(targetId: string, stream: string, name: string): Promise<RawConsumerInfo | null> {
@@ -144,8 +150,17 @@ export class JetStreamAdmin {
   }
 
   async listConsumers(targetId: string, stream: string): Promise<ConsumerDetail[]> {
-    const nc = await this.nc(targetId);
     const out: ConsumerDetail[] = [];
+    for (const c of await this.#consumerInfos(targetId, stream)) {
+      this.known.set(targetId, 'consumer', `${stream}/${c.name}`, c.config);
+      out.push(toConsumerDetail(c));
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async #consumerInfos(targetId: string, stream: string): Promise<RawConsumerInfo[]> {
+    const nc = await this.nc(targetId);
+    const out: RawConsumerInfo[] = [];
     for (let offset = 0; ; ) {
       const page = await jsApi<{ consumers: RawConsumerInfo[] | null; total: number }>(
         nc,
@@ -153,14 +168,26 @@ export class JetStreamAdmin {
         { offset },
       );
       const consumers = page.consumers ?? [];
-      for (const c of consumers) {
-        this.known.set(targetId, 'consumer', `${stream}/${c.name}`, c.config);
-        out.push(toConsumerDetail(c));
-      }
+      out.push(...consumers);
       offset += consumers.length;
       if (consumers.length === 0 || offset >= page.total) break;
     }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
+    return out;
+  }
+
+  /**
+   * Every stream and durable consumer config of a target (`kind:id` keys), listed without refreshing the
+   * cache one entry at a time: `KnownConfigs.replaceAll` stores the whole listing at once.
+   */
+  async knownSnapshot(targetId: string): Promise<Snapshot> {
+    const live: Snapshot = new Map();
+    for (const s of await this.#streamInfos(targetId)) {
+      live.set(`stream:${s.config.name}`, s.config);
+      for (const c of await this.#consumerInfos(targetId, s.config.name)) {
+        if (c.config.durable_name) live.set(`consumer:${s.config.name}/${c.name}`, c.config);
+      }
+    }
+    return live;
   }
 
   async consumerDetail(targetId: string, stream: string, name: string): Promise<ConsumerDetail> {

@@ -110,7 +110,7 @@ export class AdvisoryListener {
     private readonly pool: NatsPool,
     private readonly audit: AuditLog,
     private readonly known: KnownConfigs,
-    /** Lists the target's streams and durable consumers (refreshing the cache) as a snapshot. */
+    /** Lists the target's streams and durable consumers as a snapshot (`replaceAll` caches it). */
     private readonly loadKnown: (targetId: string) => Promise<Snapshot>,
     private readonly syncIntervalMs = 5000,
   ) {}
@@ -243,7 +243,7 @@ export class AdvisoryListener {
         if (w) w.recorded++;
       }
     }
-    await this.known.replaceAll(targetId, live);
+    await this.known.replaceAll(targetId, live, stored);
   }
 
   async #unwatch(targetId: string): Promise<void> {

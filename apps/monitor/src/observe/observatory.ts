@@ -1,4 +1,5 @@
 import type { LiveSample, LiveStatusEvent } from '@tern/contracts';
+import type { ConnInfo, SubDetail } from '../scrape/bodies.js';
 import type { EndpointState, Scraper, ServerScrape, VarzSample } from '../scrape/scraper.js';
 import { extractObservations, type Observation } from '../series/extract.js';
 import { LiveHub } from '../series/live.js';
@@ -25,10 +26,24 @@ export interface ObservatoryOptions {
   onError?: (err: unknown) => void;
 }
 
-interface RateTrack {
+/** The connection and subscription lists of one scrape of one endpoint, kept for the next one's rates. */
+interface Counted {
   t: number;
-  values: Map<string, [number, number]>;
-  rates: Map<string, [number | null, number | null]>;
+  /** The server's start time: a restart reuses connection ids, so it yields no rates. */
+  start: number;
+  conns: readonly ConnInfo[];
+  subs: readonly SubDetail[];
+}
+
+/**
+ * The last two scrapes of one endpoint. Rates are worked out when a view first asks for them: per scrape
+ * this only keeps a reference to lists the snapshot holds anyway.
+ */
+interface RateTrack {
+  prev?: Counted;
+  cur: Counted;
+  connRates?: Map<number, [number | null, number | null]>;
+  subRates?: Map<string, [number | null, number | null]>;
 }
 
 /** A scraped server that answered its last scrape, with the body of that scrape. */
@@ -49,8 +64,7 @@ export class Observatory {
   readonly store: SeriesStore;
   readonly hub: LiveHub<LiveItem>;
   readonly #opts: ObservatoryOptions;
-  readonly #conns = new Map<string, RateTrack>();
-  readonly #subs = new Map<string, RateTrack>();
+  readonly #rates = new Map<string, RateTrack>();
   #timers: NodeJS.Timeout[] = [];
   /** Bumped whenever the scraped state or the store changes; views cache their work per generation. */
   generation = 0;
@@ -105,15 +119,16 @@ export class Observatory {
     await this.store.close().catch(() => undefined);
   }
 
-  /** Records one scrape (the scraper's `sample` event). */
+  /** Records one scrape (the scraper's `sample` event); returns the points added while someone listens live. */
   ingest(s: VarzSample): SeriesSample[] {
     this.generation++;
     const t = s.time.getTime();
     // A carried-over /jsz was ingested when it was fetched: reading it again would be a false sample.
     const observations = extractObservations(s.jszFresh ? s.snapshot : { ...s.snapshot, jsz: undefined });
-    const added = this.store.ingestServer(s.targetId, s.varz.server_id, t, observations);
-    this.#track(this.#conns, s, t, connCounters(s.snapshot));
-    this.#track(this.#subs, s, t, subCounters(s.snapshot));
+    const added = this.store.ingestServer(s.targetId, s.varz.server_id, t, observations, {
+      samples: this.hub.size > 0,
+    });
+    this.#track(s, t);
     this.#publish(added);
     return added;
   }
@@ -171,27 +186,39 @@ export class Observatory {
 
   /** Messages per second from / to one connection over the last scrape interval. */
   connectionRates(state: EndpointState, cid: number): [number | null, number | null] {
-    return this.#conns.get(endpointKey(state))?.rates.get(String(cid)) ?? [null, null];
+    const track = this.#rates.get(endpointKey(state));
+    if (!track) return [null, null];
+    track.connRates ??= rates(
+      track,
+      (r) => r.conns,
+      (c) => c.cid,
+      (c) => [c.in_msgs ?? 0, c.out_msgs ?? 0],
+    );
+    return track.connRates.get(cid) ?? [null, null];
   }
 
   /** Messages per second delivered to one subscription (`account subject queue sid cid`). */
   subscriptionRate(state: EndpointState, key: string): number | null {
-    return this.#subs.get(endpointKey(state))?.rates.get(key)?.[0] ?? null;
+    const track = this.#rates.get(endpointKey(state));
+    if (!track) return null;
+    track.subRates ??= rates(
+      track,
+      (r) => r.subs,
+      subscriptionKey,
+      (s) => [s.msgs ?? 0, 0],
+    );
+    return track.subRates.get(key)?.[0] ?? null;
   }
 
-  #track(map: Map<string, RateTrack>, s: VarzSample, t: number, values: Map<string, [number, number]>): void {
+  #track(s: VarzSample, t: number): void {
     const k = `${s.targetId}\u0000${s.monitorUrl}`;
-    const prev = map.get(k);
-    const rates = new Map<string, [number | null, number | null]>();
-    const dt = prev ? (t - prev.t) / 1000 : 0;
-    const serverSame = prev?.values.get('\u0000server')?.[0] === values.get('\u0000server')?.[0];
-    for (const [id, [a, b]] of values) {
-      const p = prev?.values.get(id);
-      // A counter that went down belongs to a new connection or subscription with a reused id: no rate.
-      if (!p || dt <= 0 || !serverSame || a < p[0] || b < p[1]) rates.set(id, [null, null]);
-      else rates.set(id, [(a - p[0]) / dt, (b - p[1]) / dt]);
-    }
-    map.set(k, { t, values, rates });
+    const cur: Counted = {
+      t,
+      start: Date.parse(s.snapshot.varz.start ?? '') || 0,
+      conns: s.snapshot.connz?.connections ?? [],
+      subs: s.snapshot.subsz?.subscriptions_list ?? [],
+    };
+    this.#rates.set(k, { prev: this.#rates.get(k)?.cur, cur });
   }
 
   #publish(added: readonly SeriesSample[]): void {
@@ -207,8 +234,7 @@ export class Observatory {
   /** Forgets a removed target's connection and subscription rate state. */
   forgetTarget(targetId: string): void {
     const prefix = `${targetId}\u0000`;
-    for (const m of [this.#conns, this.#subs])
-      for (const k of m.keys()) if (k.startsWith(prefix)) m.delete(k);
+    for (const k of this.#rates.keys()) if (k.startsWith(prefix)) this.#rates.delete(k);
   }
 }
 
@@ -217,12 +243,29 @@ const endpointKey = (s: EndpointState) => `${s.target.id}\u0000${s.monitorUrl}`;
 const gauges = (sums: Map<string, number>): Observation[] =>
   [...sums].map(([metric, value]) => ({ kind: 'server', id: ALL, metric, type: 'gauge', value }));
 
-// The server's start time is tracked as a pseudo entry, so a restart (cids reused) yields no rates.
-function connCounters(snap: ServerScrape): Map<string, [number, number]> {
-  const m = new Map<string, [number, number]>();
-  m.set('\u0000server', [Date.parse(snap.varz.start ?? '') || 0, 0]);
-  for (const c of snap.connz?.connections ?? []) m.set(String(c.cid), [c.in_msgs ?? 0, c.out_msgs ?? 0]);
-  return m;
+/**
+ * Per-second rates of two counters of every item of the latest list, against the previous scrape. A
+ * counter that went down belongs to a new connection or subscription with a reused id, and a server
+ * that restarted reuses them all: no rate.
+ */
+function rates<T, K>(
+  track: RateTrack,
+  list: (c: Counted) => readonly T[],
+  keyOf: (item: T) => K,
+  counters: (item: T) => [number, number],
+): Map<K, [number | null, number | null]> {
+  const { prev, cur } = track;
+  const out = new Map<K, [number | null, number | null]>();
+  const dt = prev ? (cur.t - prev.t) / 1000 : 0;
+  const before = new Map<K, [number, number]>();
+  if (prev && dt > 0 && prev.start === cur.start)
+    for (const x of list(prev)) before.set(keyOf(x), counters(x));
+  for (const x of list(cur)) {
+    const [a, b] = counters(x);
+    const p = before.get(keyOf(x));
+    out.set(keyOf(x), !p || a < p[0] || b < p[1] ? [null, null] : [(a - p[0]) / dt, (b - p[1]) / dt]);
+  }
+  return out;
 }
 
 /** The key of one subscription in `/subsz?subs=1`. */
@@ -233,10 +276,3 @@ export const subscriptionKey = (s: {
   sid?: string;
   cid?: number;
 }): string => `${s.account ?? ''} ${s.subject} ${s.qgroup ?? ''} ${s.sid ?? ''} ${s.cid ?? ''}`;
-
-function subCounters(snap: ServerScrape): Map<string, [number, number]> {
-  const m = new Map<string, [number, number]>();
-  m.set('\u0000server', [Date.parse(snap.varz.start ?? '') || 0, 0]);
-  for (const s of snap.subsz?.subscriptions_list ?? []) m.set(subscriptionKey(s), [s.msgs ?? 0, 0]);
-  return m;
-}

@@ -52,16 +52,9 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async 
   const js = new JetStreamAdmin(pool, known);
   const kv = new KvAdmin(js);
   const objects = new ObjectsAdmin(js);
-  const advisories = new AdvisoryListener(prisma, pool, audit, known, async (targetId) => {
-    const live = new Map<string, unknown>();
-    for (const s of await js.listStreams(targetId)) {
-      live.set(`stream:${s.config.name}`, s.config);
-      for (const c of await js.listConsumers(targetId, s.config.name)) {
-        if (c.config.durable_name) live.set(`consumer:${s.config.name}/${c.name}`, c.config);
-      }
-    }
-    return live;
-  });
+  const advisories = new AdvisoryListener(prisma, pool, audit, known, (targetId) =>
+    js.knownSnapshot(targetId),
+  );
   servicesByPrisma.set(prisma, { pool, known, js, kv, objects, advisories });
 
   // Retention: prune hourly when a retention period is set.

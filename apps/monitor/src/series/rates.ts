@@ -2,6 +2,8 @@
 // stream or consumer re-created), has restarted from zero: that interval yields no rate at all, never
 // a negative one and never the whole counter as a spike.
 
+import { doubles } from './ring.js';
+
 /** One counter reading. */
 export interface CounterSample {
   /** Milliseconds since the epoch. */
@@ -38,7 +40,7 @@ export interface CounterStateOptions {
 
 /**
  * The state of one counter: its latest reading, the rate over the last interval and a short window of
- * readings since the last reset for smoothed rates. Readings live in small typed rings (no object per
+ * readings since the last reset for smoothed rates. Readings live in small rings of doubles (no object per
  * reading: a monitor holds tens of thousands of counters); `window: false` keeps only the latest.
  */
 export class CounterState {
@@ -46,8 +48,8 @@ export class CounterState {
   readonly #windowMs: number;
   readonly #maxSamples: number;
   // The window as a ring of times and values; every reading in it shares `#epoch` (a reset clears it).
-  #t: Float64Array;
-  #v: Float64Array;
+  #t: number[];
+  #v: number[];
   #start = 0;
   #len = 0;
   #epoch = '';
@@ -59,8 +61,8 @@ export class CounterState {
     this.#windowMs = opts.windowMs ?? 60_000;
     this.#maxSamples = opts.window === false ? 1 : Math.max(2, opts.maxWindowSamples ?? 64);
     const cap = Math.min(this.#maxSamples, 4);
-    this.#t = new Float64Array(cap);
-    this.#v = new Float64Array(cap);
+    this.#t = doubles(cap);
+    this.#v = doubles(cap);
   }
 
   #at(i: number): number {
@@ -118,8 +120,8 @@ export class CounterState {
 
   #grow(): void {
     const cap = Math.min(this.#maxSamples, this.#t.length * 2);
-    const t = new Float64Array(cap);
-    const v = new Float64Array(cap);
+    const t = doubles(cap);
+    const v = doubles(cap);
     for (let i = 0; i < this.#len; i++) {
       t[i] = this.#t[this.#at(i)]!;
       v[i] = this.#v[this.#at(i)]!;

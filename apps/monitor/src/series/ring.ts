@@ -11,8 +11,12 @@ export interface RawPoint {
 export class Ring {
   readonly #max: number;
   readonly #maxRunGapMs: number;
-  /** Points interleaved as [t0, v0, t1, v1, …]: one allocation per series, not two. */
-  #p: Float64Array;
+  /**
+   * Points interleaved as [t0, v0, t1, v1, …]: one allocation per series, not two. A plain array of
+   * doubles (V8 stores them unboxed) rather than a Float64Array, whose view and buffer objects cost
+   * more than a small series' points.
+   */
+  #p: number[];
   #cap: number;
   #start = 0;
   #len = 0;
@@ -27,7 +31,7 @@ export class Ring {
     this.#max = Math.max(2, maxPoints);
     this.#maxRunGapMs = maxRunGapMs;
     this.#cap = Math.min(this.#max, Math.max(2, initial));
-    this.#p = new Float64Array(this.#cap * 2);
+    this.#p = doubles(this.#cap * 2);
   }
 
   get length(): number {
@@ -36,7 +40,7 @@ export class Ring {
 
   /** Bytes held by the backing arrays. */
   get bytes(): number {
-    return this.#p.byteLength;
+    return this.#p.length * 8;
   }
 
   #at(i: number): number {
@@ -89,7 +93,7 @@ export class Ring {
 
   #grow(): void {
     const cap = Math.min(this.#max, this.#cap * 2);
-    const p = new Float64Array(cap * 2);
+    const p = doubles(cap * 2);
     for (let i = 0; i < this.#len; i++) {
       const j = this.#at(i);
       p[2 * i] = this.#p[2 * j]!;
@@ -142,3 +146,6 @@ export class Ring {
     return out;
   }
 }
+
+/** An array of `n` zeros (a double, so that V8 keeps it as an unboxed double array). */
+export const doubles = (n: number): number[] => new Array<number>(n).fill(0.5).fill(0);

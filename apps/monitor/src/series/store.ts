@@ -148,6 +148,8 @@ export interface SeriesStoreStats {
 export interface IngestExtras {
   /** Real publish time of the message at ack_floor.stream_seq + 1, by consumer id, when the caller fetched it. */
   oldestUnackedTimes?: ReadonlyMap<string, number>;
+  /** Return the points added (default true); without live subscribers nobody reads them. */
+  samples?: boolean;
 }
 
 interface Acc {
@@ -278,11 +280,13 @@ export class SeriesStore {
       totals = new AccountTotals({ staleAfterMs: this.#o.accountStaleAfterMs, counters: this.#counterOpts });
       this.#accounts.set(target, totals);
     }
+    const combined = totals.update(serverId, time, observations);
     const own = observations.filter((o) => o.kind !== 'account');
-    return this.ingest(target, time, [...own, ...totals.update(serverId, time, observations)], extras);
+    for (const o of combined) own.push(o);
+    return this.ingest(target, time, own, extras);
   }
 
-  /** Records observations taken at `time` (ms) as they are; returns the points added to series. */
+  /** Records observations taken at `time` (ms) as they are; returns the points added to series (see `samples`). */
   ingest(
     target: string,
     time: number,
@@ -290,7 +294,7 @@ export class SeriesStore {
     extras?: IngestExtras,
   ): SeriesSample[] {
     if (!this.#startedAt.has(target)) this.#startedAt.set(target, time);
-    const out: SeriesSample[] = [];
+    const out: SeriesSample[] | undefined = extras?.samples === false ? undefined : [];
     const consumers = new Map<string, Entity>();
     let rec: Entity | undefined;
     for (const o of observations) {
@@ -304,7 +308,18 @@ export class SeriesStore {
           for (const x of evictOldestOf(this.#latest, (x) => x.t)) this.#unlinkLatest(x);
           rec = this.#entity(target, o.kind, o.id);
         }
-        l = { target, kind: o.kind, id: o.id, metric: o.metric, type: o.type, t: time, value: o.value, rec };
+        l = {
+          target,
+          kind: o.kind,
+          id: o.id,
+          metric: o.metric,
+          type: o.type,
+          t: time,
+          value: o.value,
+          rate: undefined,
+          counter: undefined,
+          rec,
+        };
         this.#latest.add(l);
         rec.latest.set(o.metric, l);
       }
@@ -331,7 +346,7 @@ export class SeriesStore {
       if (o.kind === 'consumer') consumers.set(o.id, rec);
     }
     for (const [id, c] of consumers) this.#updateLag(target, id, c, time, extras, out);
-    return out;
+    return out ?? [];
   }
 
   #entity(target: string, kind: EntityKind, id: string): Entity {
@@ -374,7 +389,7 @@ export class SeriesStore {
     rec: Entity,
     time: number,
     extras: IngestExtras | undefined,
-    out: SeriesSample[],
+    out: SeriesSample[] | undefined,
   ): void {
     const c = rec.latest;
     const numPending = c.get('num_pending')?.value;
@@ -406,18 +421,27 @@ export class SeriesStore {
     }
   }
 
-  #record(rec: Entity, metric: string, t: number, v: number, out: SeriesSample[]): void {
+  #record(rec: Entity, metric: string, t: number, v: number, out: SeriesSample[] | undefined): void {
     let e = rec.series.get(metric);
     if (!e) {
       if (this.#series.size >= this.#o.maxSeries) this.#evictOldest();
-      const key = { target: rec.target, kind: rec.kind, id: rec.id, metric };
+      // Every field written here, in one order: a spread or a field added later gives each of 50,000
+      // entries its own hidden class (V8), which cost more memory than their points.
       e = {
-        ...key,
+        target: rec.target,
+        kind: rec.kind,
+        id: rec.id,
+        metric,
         rec,
         ring: new Ring(this.#o.maxPointsPerSeries, this.#o.maxRunGapMs),
-        persist: !!this.#db && this.#persist(key),
+        lastW: undefined,
+        prevW: undefined,
+        held: undefined,
         touched: t,
+        acc: undefined,
+        persist: false,
       };
+      e.persist = !!this.#db && this.#persist(e);
       this.#series.add(e);
       rec.series.set(metric, e);
       this.#entities.set(rec.key, rec); // eviction may have dropped it while empty
@@ -427,7 +451,7 @@ export class SeriesStore {
     if (!e.ring.push(t, v)) return; // not newer than the last sample
     e.ring.dropBefore(t - this.#o.rawRetentionMs);
     if (e.persist) this.#accumulate(e, t, v);
-    out.push({ target, kind, id, metric, t, v });
+    out?.push({ target, kind, id, metric, t, v });
   }
 
   // Evicts the least recently updated tenth at once: one scan per many insertions, not one per insertion.
@@ -778,12 +802,15 @@ export class SeriesStore {
 
   /** The latest raw readings, optionally of one target and/or entity kind. */
   *latest(filter: { target?: string; kind?: EntityKind } = {}): IterableIterator<LatestValue> {
-    for (const { counter: _c, rec: _r, ...l } of this.#latest.values()) {
+    for (const l of this.#latest.values()) {
       if (
         (filter.target === undefined || l.target === filter.target) &&
         (!filter.kind || l.kind === filter.kind)
       ) {
-        yield l;
+        const { target, kind, id, metric, type, t, value, rate } = l;
+        yield rate === undefined
+          ? { target, kind, id, metric, type, t, value }
+          : { target, kind, id, metric, type, t, value, rate };
       }
     }
   }
@@ -983,19 +1010,29 @@ async function writeRollups(db: SeriesDb, batch: readonly Rollup[]): Promise<voi
     const had = merged.get(k);
     merged.set(k, had ? mergeRollups(had, r) : r);
   }
-  // Ten array parameters rather than ten per row: building and sending 10,000 bound values per batch
-  // cost the monitor more CPU than the scrapes themselves.
-  const rows = [...merged.values()];
-  const col = <T>(f: (r: Rollup) => T): T[] => rows.map(f);
+  // One JSON parameter rather than ten per row (building and sending 10,000 bound values per batch cost
+  // the monitor more CPU than the scrapes themselves) or ten arrays (node-postgres escapes every element
+  // of an array parameter with a regular expression). Infinity and NaN, which JSON lacks, go as text.
+  const num = (v: number): number | string => (Number.isFinite(v) ? v : String(v));
+  const rows = JSON.stringify(
+    Array.from(merged.values(), (r) => [
+      r.target,
+      r.kind,
+      r.id,
+      r.metric,
+      r.bucket,
+      num(r.min),
+      num(r.max),
+      num(r.avg),
+      num(r.last),
+      r.count,
+    ]),
+  );
   await db.$executeRaw`
     INSERT INTO "SeriesPoint" ("targetId", "entityKind", "entityId", "metric", "bucket", "min", "max", "avg", "last", "count")
-    SELECT t, k, i, m, TIMESTAMP '1970-01-01 00:00:00' + b * INTERVAL '1 millisecond', mn, mx, av, la, c
-    FROM UNNEST(
-      ${col((r) => r.target)}::text[], ${col((r) => r.kind)}::text[], ${col((r) => r.id)}::text[],
-      ${col((r) => r.metric)}::text[], ${col((r) => r.bucket)}::float8[], ${col((r) => r.min)}::float8[],
-      ${col((r) => r.max)}::float8[], ${col((r) => r.avg)}::float8[], ${col((r) => r.last)}::float8[],
-      ${col((r) => r.count)}::int4[]
-    ) AS u(t, k, i, m, b, mn, mx, av, la, c)
+    SELECT r->>0, r->>1, r->>2, r->>3, TIMESTAMP '1970-01-01 00:00:00' + (r->>4)::float8 * INTERVAL '1 millisecond',
+      (r->>5)::float8, (r->>6)::float8, (r->>7)::float8, (r->>8)::float8, (r->>9)::int4
+    FROM json_array_elements(${rows}::json) AS r
     ON CONFLICT ("targetId", "entityKind", "entityId", "metric", "bucket") DO UPDATE SET
       "min" = LEAST("SeriesPoint"."min", EXCLUDED."min"),
       "max" = GREATEST("SeriesPoint"."max", EXCLUDED."max"),
