@@ -61,7 +61,8 @@ class InternalClient {
     if (!h) return;
     // The reply is the first of two (three with headers) space-separated fields.
     const sp = tail.indexOf(' ');
-    const reply = sp >= 0 && (headerSize < 0 || tail.indexOf(' ', sp + 1) >= 0) ? tail.slice(0, sp) : undefined;
+    const reply =
+      sp >= 0 && (headerSize < 0 || tail.indexOf(' ', sp + 1) >= 0) ? tail.slice(0, sp) : undefined;
     const hdr = headerSize > 0 ? payload.subarray(0, headerSize) : undefined;
     const data = headerSize > 0 ? payload.subarray(headerSize) : payload;
     h(subject, reply, hdr, data, this.infoOf(this.server.routingFrom));
@@ -128,7 +129,7 @@ export function serverBus(server: Server, account = GLOBAL_ACCOUNT): JsBus {
   };
 }
 
-/** One delivery of a message matched on another subject than `shown`, with Server.deliverTo's checks. */
+/** One delivery of a message matched on another subject than `shown`, with the router's checks. */
 function deliverShownAs(
   server: Server,
   sub: Subscription,
@@ -139,17 +140,7 @@ function deliverShownAs(
   body: Buffer,
 ): boolean {
   const c = sub.client;
-  if (c.closed) return false;
-  // Subscribe-side deny filters, reply permissions.
-  if (sub.filtered && c.permissions !== null && !c.permissions.canDeliver(shown)) return false;
-  if (reply && c.permissions !== null) c.permissions.recordReply(reply);
-  if (sub.max > 0) {
-    if (sub.nmsgs >= sub.max) return false;
-    sub.nmsgs++;
-    if (sub.nmsgs >= sub.max) c.removeSub(sub);
-  } else sub.nmsgs++;
-  server.outMsgs++;
-  server.outBytes += body.length;
+  if (c.closed || !server.claimDelivery(sub, shown, reply, body.length)) return false;
   c.deliver(sub, shown, tail, hs, body, 0, body.length, true);
   return true;
 }

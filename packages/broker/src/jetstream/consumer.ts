@@ -94,6 +94,12 @@ function readAckSubject(subject: string, out: { dc: number; sseq: number; dseq: 
   return true;
 }
 
+/**
+ * Heartbeat timers fire every interval and send when nothing went out for that long. A timer can fire a
+ * millisecond or two before `Date.now()` shows a whole interval, which without slack skips a beat.
+ */
+const heartbeatSlack = (intervalMs: number): number => Math.min(20, intervalMs >> 2);
+
 /** Whether an ack body is empty or exactly `+ACK`, checked on the bytes (the common case). */
 const isPlainAck = (d: Uint8Array): boolean =>
   d.length === 0 || (d.length === 4 && d[0] === 43 && d[1] === 65 && d[2] === 67 && d[3] === 75);
@@ -811,7 +817,7 @@ export class Consumer {
     }
     if (r.hbMs) {
       r.hbTimer = setInterval(() => {
-        if (Date.now() - r.lastSent < r.hbMs) return;
+        if (Date.now() - r.lastSent < r.hbMs - heartbeatSlack(r.hbMs)) return;
         r.lastSent = Date.now();
         this.stream.bus.publish(r.reply, undefined, this.heartbeatHeaders(), EMPTY);
       }, r.hbMs);
@@ -904,7 +910,7 @@ export class Consumer {
   private pushHeartbeat(ms: number): void {
     if (this.stopped) return;
     const ds = this.config.deliver_subject as string;
-    if (Date.now() - this.lastDeliveryWall < ms) return;
+    if (Date.now() - this.lastDeliveryWall < ms - heartbeatSlack(ms)) return;
     if (!this.stream.bus.hasInterest(ds)) return;
     this.lastDeliveryWall = Date.now();
     this.stream.bus.publish(ds, undefined, this.heartbeatHeaders(this.fcOutstanding), EMPTY);

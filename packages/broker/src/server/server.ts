@@ -399,16 +399,7 @@ export class Server {
     end: number,
   ): boolean {
     const c = sub.client;
-    if (sub.filtered && !c.permissions!.canDeliver(subject)) return false;
-    if (reply !== '' && c.permissions !== null) c.permissions.recordReply(reply);
-    if (sub.max > 0) {
-      // Auto-unsubscribe: deliver up to max, then drop the subscription.
-      if (sub.nmsgs >= sub.max) return false;
-      sub.nmsgs++;
-      if (sub.nmsgs >= sub.max) c.removeSub(sub);
-    } else sub.nmsgs++;
-    this.outMsgs++;
-    this.outBytes += end - start;
+    if (!this.claimDelivery(sub, subject, reply, end - start)) return false;
     // Internal subscribers (JetStream) take a view; connections copy straight from the read buffer.
     if (c instanceof Client) c.deliver(sub, subject, tail, headerSize, data, start, end);
     else
@@ -419,6 +410,25 @@ export class Server {
         headerSize,
         start === 0 && end === data.length ? data : data.subarray(start, end),
       );
+    return true;
+  }
+
+  /**
+   * The checks and counting of one delivery to `sub` (shown as `subject`): subscribe-side deny
+   * filters, reply permissions, auto-unsubscribe; false when it must not be delivered.
+   */
+  claimDelivery(sub: Subscription, subject: string, reply: string | undefined, size: number): boolean {
+    const c = sub.client;
+    if (sub.filtered && c.permissions !== null && !c.permissions.canDeliver(subject)) return false;
+    if (reply && c.permissions !== null) c.permissions.recordReply(reply);
+    if (sub.max > 0) {
+      // Auto-unsubscribe: deliver up to max, then drop the subscription.
+      if (sub.nmsgs >= sub.max) return false;
+      sub.nmsgs++;
+      if (sub.nmsgs >= sub.max) c.removeSub(sub);
+    } else sub.nmsgs++;
+    this.outMsgs++;
+    this.outBytes += size;
     return true;
   }
 
