@@ -147,8 +147,10 @@ describe('FileStore: durability', () => {
     assert.equal(st.messages, 49);
     assert.equal(st.lastSeq, 49);
     assert.equal(Buffer.from(r.get(49)!.data).toString(), 'message-49');
-    assert.equal(warnings.length, 1);
-    assert.match(warnings[0]!, /truncated/);
+    // The block is now shorter than the index snapshot says, so the blocks are scanned.
+    assert.equal(warnings.length, 2);
+    assert.match(warnings[0]!, /^index snapshot .*0000000001\.blk.*; rebuilding the index from 1 block/);
+    assert.match(warnings[1]!, /truncated/);
     assert.equal(r.append('torn', undefined, enc('again')).seq, 50);
     await r.close();
     const { s: r2, warnings: w2 } = await open(dir);
@@ -336,11 +338,285 @@ describe('FileStore: durability', () => {
         assert.equal(removed, deleted.size);
         assert.equal(st.messages, st.lastSeq - removed);
         assert.ok(
-          warnings.every((w) => /truncated/.test(w)),
+          warnings.every((w) => /truncated|index snapshot is missing/.test(w)),
           warnings.join('\n'),
         );
         await s.close();
       }
+    });
+  }
+});
+
+/** Everything a reader can observe, including per-subject and wildcard views. */
+function fullState(s: FileStore) {
+  const base = snapshot(s);
+  const mid = Math.floor(base.st.lastSeq / 2);
+  return {
+    ...base,
+    perSubject: base.subjects.map(([subject, count]) => ({
+      subject,
+      count,
+      first: s.next(0, subject)?.seq,
+      fromMid: s.next(mid, subject)?.seq,
+      last: s.last(subject)?.seq,
+      pendingMid: s.numPending(mid, subject),
+    })),
+    wildcard: {
+      next: s.next(mid, 'o.*')?.seq,
+      last: s.last('o.>')?.seq,
+      pending: s.numPending(mid, 'o.*'),
+      lastPerSubject: s.numPending(0, undefined, true),
+    },
+    blocks: s.blockFiles().map((f) => path.basename(f)),
+  };
+}
+
+function workload(s: FileStore, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    s.append(`o.${i % 7}`, i % 3 === 0 ? HDR : undefined, enc(`m-${i}-${'y'.repeat(i % 50)}`));
+  }
+}
+
+const snapFile = (dir: string): string => path.join(dir, 'index.snap');
+
+describe('FileStore: index snapshot', () => {
+  test('a restart from the snapshot sees exactly what a full scan sees', async () => {
+    const dir = freshDir();
+    const { s } = await open(dir);
+    workload(s, 0, 600);
+    s.remove(10);
+    s.remove(250, true);
+    s.remove(599);
+    s.purge({ filter: 'o.4', keep: 5 });
+    s.purge({ upToSeq: 100 });
+    workload(s, 600, 700);
+    const before = fullState(s);
+    assert.ok(before.blocks.length > 5 && before.blocks[0] !== '0000000001.blk', before.blocks.join());
+    await s.close();
+    assert.ok(fs.existsSync(snapFile(dir)));
+
+    const { s: fromSnap, warnings } = await open(dir);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(fullState(fromSnap), before);
+    await fromSnap.close();
+
+    fs.rmSync(snapFile(dir));
+    const { s: scanned, warnings: w2 } = await open(dir);
+    assert.match(w2.join('\n'), /index snapshot is missing .*; rebuilding the index from \d+ block/);
+    assert.deepEqual(fullState(scanned), before);
+    assert.equal(scanned.append('o.1', undefined, enc('next')).seq, 701);
+    await scanned.close();
+  });
+
+  test('after purging everything the sequence continues from the snapshot', async () => {
+    const dir = freshDir();
+    const { s } = await open(dir);
+    workload(s, 0, 200);
+    s.purge();
+    await s.close();
+    const { s: r, warnings } = await open(dir);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(r.state(), { ...r.state(), messages: 0, firstSeq: 201, lastSeq: 200, numSubjects: 0 });
+    assert.equal(r.append('o.1', undefined, enc('x')).seq, 201);
+    await r.close();
+  });
+
+  test('a crash after the snapshot: appends, removals, erases and dropped blocks are replayed', async () => {
+    const dir = freshDir();
+    const { s } = await open(dir);
+    workload(s, 0, 300);
+    assert.equal(s.saveIndex(), true);
+    workload(s, 300, 500);
+    s.remove(320);
+    s.remove(330, true);
+    s.remove(100, true);
+    s.purge({ filter: 'o.2' });
+    s.purge({ upToSeq: 200 });
+    const before = fullState(s);
+    // No close: the second instance sees only the old snapshot and what the first wrote since.
+    const { s: r, warnings } = await open(dir);
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(fullState(r), before);
+    await r.close();
+    await s.close();
+  });
+
+  test('a crash after the snapshot with max_msgs: blocks dropped since are accounted for', async () => {
+    const dir = freshDir();
+    const { s } = await open(dir, { maxMsgs: 150 });
+    workload(s, 0, 300);
+    await s.flush();
+    assert.equal(s.saveIndex(), true);
+    for (let i = 300; i < 900; i += 50) {
+      workload(s, i, i + 50);
+      await new Promise((r) => setImmediate(r));
+    }
+    await s.flush();
+    const before = fullState(s);
+    const { s: r, warnings } = await open(dir, { maxMsgs: 150 });
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(fullState(r), before);
+    await r.close();
+    await s.close();
+  });
+
+  for (const fsync of ['never', 'interval'] as const) {
+    test(`the timer writes a snapshot once enough was appended (fsync ${fsync})`, async () => {
+      const dir = freshDir();
+      const { s } = await open(dir, {}, { snapshotIntervalMs: 5, fsync });
+      workload(s, 0, 300);
+      for (let i = 0; i < 500 && !fs.existsSync(snapFile(dir)); i++)
+        await new Promise((r) => setTimeout(r, 10));
+      assert.ok(fs.existsSync(snapFile(dir)));
+      workload(s, 300, 320);
+      const before = fullState(s);
+      const { s: r, warnings } = await open(dir);
+      assert.deepEqual(warnings, []);
+      assert.deepEqual(fullState(r), before);
+      await r.close();
+      await s.close();
+    });
+  }
+
+  test('an erase after the snapshot whose tombstone was lost still hides the message', async () => {
+    const dir = freshDir();
+    const { s } = await open(dir, {}, { blockSize: 1 << 20 });
+    workload(s, 0, 20);
+    assert.equal(s.saveIndex(), true);
+    assert.equal(s.remove(5, true), true);
+    // Cut the tombstone the removal appended: only the erased record in covered bytes remains.
+    const f = lastBlock(dir);
+    fs.truncateSync(f, fs.statSync(f).size - 40);
+    const { s: r, warnings } = await open(dir);
+    assert.deepEqual(warnings, []);
+    assert.equal(r.get(5), undefined);
+    const fromSnap = fullState(r);
+    assert.equal(fromSnap.st.messages, 19);
+    await r.close();
+    fs.rmSync(snapFile(dir));
+    const { s: scanned } = await open(dir);
+    assert.deepEqual(fullState(scanned), fromSnap);
+    await scanned.close();
+    await s.close();
+  });
+
+  test('an older snapshot put back still yields the current state', async () => {
+    const dir = freshDir();
+    const { s } = await open(dir);
+    workload(s, 0, 300);
+    await s.close();
+    const old = fs.readFileSync(snapFile(dir));
+    const { s: s2 } = await open(dir);
+    workload(s2, 300, 450);
+    s2.remove(260, true);
+    s2.purge({ upToSeq: 150 });
+    const before = fullState(s2);
+    await s2.close();
+    fs.writeFileSync(snapFile(dir), old);
+    const { s: r } = await open(dir);
+    assert.deepEqual(fullState(r), before);
+    await r.close();
+  });
+
+  const breakers: [string, RegExp, (dir: string, other: string) => void][] = [
+    [
+      'a corrupt snapshot',
+      /fails its checksum/,
+      (dir) => {
+        const buf = fs.readFileSync(snapFile(dir));
+        buf[buf.length - 100] = buf[buf.length - 100]! ^ 0x10;
+        fs.writeFileSync(snapFile(dir), buf);
+      },
+    ],
+    [
+      'a truncated snapshot',
+      /is \d+ bytes, expected \d+/,
+      (dir) => fs.truncateSync(snapFile(dir), fs.statSync(snapFile(dir)).size - 8),
+    ],
+    [
+      'a snapshot of another store',
+      /does not match the first record/,
+      (dir, other) => {
+        fs.copyFileSync(snapFile(other), snapFile(dir));
+      },
+    ],
+    [
+      'a block shorter than the snapshot says',
+      /covers \d+ bytes of \d+\.blk, which has \d+/,
+      (dir) => {
+        const f = lastBlock(dir);
+        // Cut exactly the last (tombstone) record: the block is still whole, just shorter.
+        fs.truncateSync(f, fs.statSync(f).size - 40);
+      },
+    ],
+    [
+      'a block the snapshot does not know',
+      /does not know 0000000001\.blk/,
+      (dir) => fs.copyFileSync(path.join(dir, 'first.copy'), path.join(dir, 'blk', '0000000001.blk')),
+    ],
+    [
+      'a listed block gone while it held messages',
+      /lists 0000000003\.blk, which is gone but held live messages/,
+      (dir) => fs.rmSync(path.join(dir, 'blk', '0000000003.blk')),
+    ],
+    [
+      'a covered block changed in place',
+      /does not match 0000000003\.blk, written since: bad record at offset/,
+      (dir) => {
+        const f = path.join(dir, 'blk', '0000000003.blk');
+        const buf = fs.readFileSync(f);
+        const at = buf.indexOf('m-');
+        buf[at] = buf[at]! ^ 0xff;
+        fs.writeFileSync(f, buf);
+      },
+    ],
+  ];
+  for (const [name, why, breakIt] of breakers) {
+    test(`${name}: warns, scans the blocks and recovers the same state`, async () => {
+      const other = freshDir();
+      const { s: o } = await open(other);
+      workload(o, 0, 200);
+      await o.close();
+
+      const dir = freshDir();
+      const { s } = await open(dir);
+      workload(s, 0, 200);
+      fs.copyFileSync(path.join(dir, 'blk', '0000000001.blk'), path.join(dir, 'first.copy'));
+      s.purge({ upToSeq: 100 });
+      s.remove(150);
+      const before = fullState(s);
+      await s.close();
+      assert.ok(!fs.existsSync(path.join(dir, 'blk', '0000000001.blk')));
+      breakIt(dir, other);
+      // What a scan of the same (broken) blocks without any snapshot recovers.
+      const copy = freshDir();
+      fs.cpSync(dir, copy, { recursive: true });
+      fs.rmSync(snapFile(copy));
+      const { s: scan } = await open(copy);
+      const scanned = fullState(scan);
+      await scan.destroy();
+
+      const { s: r, warnings } = await open(dir);
+      assert.match(warnings[0] ?? '', /^index snapshot .*; rebuilding the index from \d+ block/);
+      assert.match(warnings[0]!, why);
+      const after = fullState(r);
+      assert.deepEqual({ ...after, blocks: [] }, { ...scanned, blocks: [] });
+      if (name.includes('changed in place')) {
+        assert.match(warnings.join('\n'), /skipped a corrupt record/);
+        assert.equal(after.st.messages, before.st.messages - 1);
+      } else if (name.includes('shorter')) {
+        // The cut tombstone: message 150 is back.
+        assert.equal(after.st.messages, before.st.messages + 1);
+      } else if (name.includes('gone')) {
+        assert.ok(after.st.messages < before.st.messages);
+      } else {
+        assert.deepEqual(after, before);
+      }
+      await r.close();
+      const { s: again, warnings: w2 } = await open(dir);
+      assert.deepEqual(w2, []);
+      assert.deepEqual(fullState(again), after);
+      await again.close();
     });
   }
 });

@@ -1,9 +1,16 @@
 // The file store: append-only block files of checksummed records (records.ts), an in-memory index
-// rebuilt by scanning the blocks on open, tombstones instead of rewrites, and consumer state blobs
-// written atomically. Layout under `dir`:
+// loaded from a snapshot or rebuilt by scanning the blocks on open, tombstones instead of rewrites,
+// and consumer state blobs written atomically. Layout under `dir`:
 //
 //   blk/0000000001.blk ...   blocks; only the last one is appended to
 //   consumers/<name>.cs      one blob per consumer (crc32 + length + bytes), replaced by rename
+//   index.snap               the index as of some prefix of each block (index-snapshot.ts)
+//
+// Restart. close() writes index.snap, and so does a timer once enough was appended since the last
+// one. Opening loads it when it matches the blocks (same blocks, none shorter than it covers, any
+// block written since it was taken still made of valid records up to what it covers) and replays
+// only the bytes it does not cover; otherwise it warns, deletes it and scans every block. Writing it
+// stamps each block's mtime 1 s into the past, so any later write to a block shows.
 //
 // Durability. Each append is handed to the OS with one write before append() returns (unless
 // `batchWrites`), so a killed process loses nothing it acknowledged. fsync follows `fsync`:
@@ -17,6 +24,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { type SnapshotBlock, SnapshotInvalid, SnapshotReader, saveSnapshot } from './index-snapshot.js';
 import { IndexedStore } from './indexed-store.js';
 import {
   checkRecord,
@@ -51,8 +59,10 @@ export interface FileStoreOptions {
   batchWrites?: boolean;
   /** Slots of the read cache, direct-mapped by sequence (default 4096, rounded up to a power of two). */
   cacheSize?: number;
-  /** Receives recovery notes: truncated torn tails, skipped corrupt records. */
+  /** Receives recovery notes: truncated torn tails, skipped corrupt records, unusable index snapshots. */
   onWarning?: (message: string) => void;
+  /** How often to check whether enough was appended to write a new index snapshot (default 10 s; 0: only on close). */
+  snapshotIntervalMs?: number;
 }
 
 /** nats-server's filestore record size: 22 + subject + data + 8, plus 4 + headers when present. */
@@ -81,6 +91,10 @@ const RLEN = 2;
 const READ_AHEAD = 64 * 1024;
 const WBUF = 1024 * 1024;
 const LAZY_DEL_MAX = 16_384;
+const SNAPSHOT = 'index.snap';
+/** Snapshot element sizes: sid, sizes, times, then the BLK, OFF, RLEN columns. */
+const SNAP_COLUMNS = [4, 4, 8, 4, 4, 4];
+const SNAP_SLOT_BYTES = 28;
 
 const blockName = (id: number): string => `${String(id).padStart(10, '0')}.blk`;
 const consumerFile = (name: string): string => `${encodeURIComponent(name).replace(/\./g, '%2E')}.cs`;
@@ -93,7 +107,8 @@ export class FileStore extends IndexedStore {
   private readonly blockSize: number;
   private readonly batch: boolean;
   private readonly cacheSize: number;
-  private readonly warn: (message: string) => void;
+  private warn: (message: string) => void;
+  private readonly snapFile: string;
 
   private blocks: Block[] = [];
   private byId = new Map<number, Block>();
@@ -111,6 +126,13 @@ export class FileStore extends IndexedStore {
   private rollAfterCommit = false;
   private tickScheduled = false;
   private syncTimer: NodeJS.Timeout | undefined;
+  private snapTimer: NodeJS.Timeout | undefined;
+  /** Torn tails found while replaying, cut once recovery settled on its result. */
+  private truncations: { fd: number; at: number }[] = [];
+  /** A snapshot being synced and renamed into place. */
+  private snapPending: Promise<void> | undefined;
+  /** Where the last index snapshot on disk ends: block id and covered bytes of that block. */
+  private snapMark: { id: number; off: number } | undefined;
 
   private constructor(
     readonly dir: string,
@@ -128,6 +150,7 @@ export class FileStore extends IndexedStore {
     this.cacheMask = this.cacheSize - 1;
     this.cache = new Array(this.cacheSize).fill(undefined);
     this.warn = opts.onWarning ?? (() => {});
+    this.snapFile = path.join(dir, SNAPSHOT);
   }
 
   /** Opens (creating if needed) the store in `dir`, recovering its blocks and truncating a torn tail. */
@@ -137,6 +160,11 @@ export class FileStore extends IndexedStore {
     if (fsStore.fsyncPolicy === 'interval') {
       fsStore.syncTimer = setInterval(() => fsStore.syncDirty(), opts.syncIntervalMs ?? 1000);
       fsStore.syncTimer.unref();
+    }
+    const every = opts.snapshotIntervalMs ?? 10_000;
+    if (every > 0) {
+      fsStore.snapTimer = setInterval(() => fsStore.maybeSaveIndex(), every);
+      fsStore.snapTimer.unref();
     }
     return fsStore;
   }
@@ -157,7 +185,10 @@ export class FileStore extends IndexedStore {
       .sort((a, b) => a - b);
     this.replaying = true;
     try {
-      for (const id of ids) this.replayBlock(id);
+      if (ids.length === 0) fs.rmSync(this.snapFile, { force: true });
+      else if (!this.loadSnapshot(ids)) for (const id of ids) this.replayBlock(id);
+      for (const t of this.truncations) fs.ftruncateSync(t.fd, t.at);
+      this.truncations = [];
     } finally {
       this.replaying = false;
     }
@@ -174,42 +205,220 @@ export class FileStore extends IndexedStore {
     this.enforceAllLimits();
     this.writeDeletes();
     this.tryRemoveBlocks();
+    this.maybeSaveIndex();
   }
 
-  private replayBlock(id: number): void {
-    const file = path.join(this.blkDir, blockName(id));
-    const fd = fs.openSync(file, 'r+');
-    const buf = fs.readFileSync(file);
-    const blk: Block = {
-      id,
-      file,
-      fd,
-      size: 0,
-      written: 0,
-      live: 0,
-      extTomb: false,
-      base: this.lastSeq + 1,
-      dirty: false,
-    };
-    this.blocks.push(blk);
-    this.byId.set(id, blk);
-    const hasOlder = this.blocks.length > 1;
+  /**
+   * Loads the index snapshot and replays what it does not cover. Returns false (having warned and
+   * left the store empty, the snapshot deleted) when there is none or it does not match the blocks.
+   */
+  private loadSnapshot(ids: number[]): boolean {
+    const warn = this.warn;
+    let reader: SnapshotReader | undefined;
+    try {
+      reader = SnapshotReader.open(this.snapFile, SNAP_COLUMNS);
+      if (reader === undefined) throw new SnapshotInvalid('is missing (the store was not closed cleanly)');
+      const { head, blocks: listed, subjects } = reader.meta;
+      const cols = this.beginIndexLoad(head.lo, head.n);
+      reader.readColumns([cols.sid, cols.sizes, cols.times, ...cols.ext]);
+      const problem = this.endIndexLoad(head, subjects);
+      if (problem !== undefined) throw new SnapshotInvalid(`is inconsistent: ${problem}`);
+
+      const onDisk = new Set(ids);
+      const lastListed = listed.at(-1)?.id ?? 0;
+      const isListed = new Set(listed.map((b) => b.id));
+      for (const id of ids) {
+        if (id <= lastListed && !isListed.has(id))
+          throw new SnapshotInvalid(`does not know ${blockName(id)}`);
+      }
+      // Blocks removed since the snapshot stay as ghosts (fd -1) until the replay shows them empty.
+      const tails: { blk: Block; end: number }[] = [];
+      const touched: Block[] = [];
+      for (const sb of listed) {
+        const blk = onDisk.has(sb.id) ? this.openBlock(sb.id, sb.base) : this.ghostBlock(sb.id, sb.base);
+        blk.extTomb = sb.extTomb;
+        blk.size = blk.written = sb.covered;
+        if (blk.fd < 0) continue;
+        const size = this.checkListedBlock(blk, sb);
+        if (size > sb.covered && sb.id !== lastListed) {
+          throw new SnapshotInvalid(
+            `covers ${blockName(sb.id)}, which grew since, though it was not the last`,
+          );
+        }
+        if (size > sb.covered) tails.push({ blk, end: size });
+        if (size > sb.covered || fs.fstatSync(blk.fd, { bigint: true }).mtimeNs !== sb.mtimeNs)
+          touched.push(blk);
+      }
+      this.countBlockLive();
+      const erased = touched.flatMap((b) => this.verifyCovered(b));
+
+      const held: string[] = [];
+      this.warn = (m) => held.push(m);
+      for (const t of tails) this.replayRecords(t.blk, t.blk.size, t.end);
+      for (const id of ids) {
+        if (id <= lastListed) continue;
+        // A block started after the snapshot starts after everything the snapshot knows.
+        if (this.replayBlock(id).base <= head.lastSeq) {
+          throw new SnapshotInvalid(`ends at sequence ${head.lastSeq}, after the start of ${blockName(id)}`);
+        }
+      }
+      this.warn = warn;
+      // Erased in place after the snapshot, with the tombstone lost: a scan would not have it either.
+      for (const e of erased) {
+        const idx = this.slotOf(e.seq);
+        if (idx >= 0 && this.ext[BLK]![idx] === e.blk && this.ext[OFF]![idx] === e.off) {
+          this.indexRemove(e.seq, false, true);
+        }
+      }
+      for (const g of this.blocks.filter((b) => b.fd < 0)) {
+        if (g.live > 0)
+          throw new SnapshotInvalid(`lists ${blockName(g.id)}, which is gone but held live messages`);
+        this.blocks.splice(this.blocks.indexOf(g), 1);
+        this.byId.delete(g.id);
+      }
+      for (const m of held) warn(m);
+      this.snapMark = { id: lastListed, off: listed.at(-1)?.covered ?? 0 };
+      return true;
+    } catch (err) {
+      this.warn = warn;
+      const why = err instanceof SnapshotInvalid ? err.message : `is unreadable (${(err as Error).message})`;
+      warn(`index snapshot ${why}; rebuilding the index from ${ids.length} block(s)`);
+      for (const b of this.blocks) if (b.fd >= 0) fs.closeSync(b.fd);
+      this.blocks = [];
+      this.byId.clear();
+      this.truncations = [];
+      this.snapMark = undefined;
+      this.resetIndex();
+      fs.rmSync(this.snapFile, { force: true });
+      return false;
+    } finally {
+      reader?.close();
+    }
+  }
+
+  /** Checks that a listed block file is the one the snapshot describes; returns its size. */
+  private checkListedBlock(blk: Block, sb: SnapshotBlock): number {
+    const size = fs.fstatSync(blk.fd).size;
+    if (size < sb.covered) {
+      throw new SnapshotInvalid(`covers ${sb.covered} bytes of ${blockName(blk.id)}, which has ${size}`);
+    }
+    const first = Buffer.alloc(OVERHEAD);
+    if (
+      sb.covered < OVERHEAD ||
+      fs.readSync(blk.fd, first, 0, OVERHEAD, 0) < OVERHEAD ||
+      first.readUInt32LE(OVERHEAD - 4) !== sb.idCrc
+    ) {
+      throw new SnapshotInvalid(`does not match the first record of ${blockName(blk.id)}`);
+    }
+    return size;
+  }
+
+  /** Live counts per block, from the loaded index; every live slot must lie in covered bytes. */
+  private countBlockLive(): void {
+    if (this.msgs === 0) return;
+    const [blkCol, offCol, lenCol] = [this.ext[BLK]!, this.ext[OFF]!, this.ext[RLEN]!];
+    let last: Block | undefined;
+    for (let i = this.firstSeq - this.base; i <= this.lastSeq - this.base; i++) {
+      if (this.sid[i]! < 0) continue;
+      const id = blkCol[i]!;
+      const blk = last !== undefined && last.id === id ? last : this.byId.get(id);
+      if (blk === undefined || offCol[i]! + lenCol[i]! > blk.size) {
+        throw new SnapshotInvalid(`places message ${this.base + i} outside the blocks it covers`);
+      }
+      blk.live++;
+      last = blk;
+    }
+  }
+
+  /**
+   * A block written since the snapshot: its covered bytes must still be whole, valid records (a
+   * flipped byte or a cut shows here). Returns the messages erased in place.
+   */
+  private verifyCovered(blk: Block): { seq: number; blk: number; off: number }[] {
+    const buf = Buffer.allocUnsafe(blk.size);
+    if (fs.readSync(blk.fd, buf, 0, blk.size, 0) < blk.size) {
+      throw new SnapshotInvalid(`covers more of ${blockName(blk.id)} than it could read`);
+    }
+    const erased: { seq: number; blk: number; off: number }[] = [];
     let pos = 0;
     while (pos < buf.length) {
       const r = checkRecord(buf, pos, buf.length);
       if (!r.ok) {
+        throw new SnapshotInvalid(
+          `does not match ${blockName(blk.id)}, written since: bad record at offset ${pos}`,
+        );
+      }
+      if (r.type === T_ERASED) erased.push({ seq: readSeq(buf, pos + 12), blk: blk.id, off: pos });
+      pos += r.len;
+    }
+    return erased;
+  }
+
+  private openBlock(id: number, base: number): Block {
+    const file = path.join(this.blkDir, blockName(id));
+    const blk: Block = {
+      id,
+      file,
+      fd: fs.openSync(file, 'r+'),
+      size: 0,
+      written: 0,
+      live: 0,
+      extTomb: false,
+      base,
+      dirty: false,
+    };
+    this.blocks.push(blk);
+    this.byId.set(id, blk);
+    return blk;
+  }
+
+  private ghostBlock(id: number, base: number): Block {
+    const blk: Block = {
+      id,
+      file: path.join(this.blkDir, blockName(id)),
+      fd: -1,
+      size: 0,
+      written: 0,
+      live: 0,
+      extTomb: false,
+      base,
+      dirty: false,
+    };
+    this.blocks.push(blk);
+    this.byId.set(id, blk);
+    return blk;
+  }
+
+  private replayBlock(id: number): Block {
+    const blk = this.openBlock(id, this.lastSeq + 1);
+    this.replayRecords(blk, 0, fs.fstatSync(blk.fd).size);
+    return blk;
+  }
+
+  /** Indexes the records of `blk` in [start, end); a torn tail is noted in `truncations`. */
+  private replayRecords(blk: Block, start: number, end: number): void {
+    const id = blk.id;
+    const buf = Buffer.allocUnsafe(end - start);
+    let got = 0;
+    while (got < buf.length) {
+      const n = fs.readSync(blk.fd, buf, got, buf.length - got, start + got);
+      if (n === 0) break;
+      got += n;
+    }
+    const hasOlder = this.blocks.indexOf(blk) > 0;
+    const len = got;
+    let pos = 0;
+    while (pos < len) {
+      const r = checkRecord(buf, pos, len);
+      if (!r.ok) {
         // A bad record followed by a good one is damage in place (e.g. an interrupted erase): skip it.
-        if (
-          r.reason === 'checksum' &&
-          pos + r.len < buf.length &&
-          checkRecord(buf, pos + r.len, buf.length).ok
-        ) {
-          this.warn(`${blockName(id)}: skipped a corrupt record at offset ${pos}`);
+        if (r.reason === 'checksum' && pos + r.len < len && checkRecord(buf, pos + r.len, len).ok) {
+          this.warn(`${blockName(id)}: skipped a corrupt record at offset ${start + pos}`);
           pos += r.len;
           continue;
         }
-        this.warn(`${blockName(id)}: truncated ${buf.length - pos} bytes at offset ${pos} (${r.reason})`);
-        fs.ftruncateSync(fd, pos);
+        this.warn(`${blockName(id)}: truncated ${len - pos} bytes at offset ${start + pos} (${r.reason})`);
+        this.truncations.push({ fd: blk.fd, at: start + pos });
         break;
       }
       const seq = readSeq(buf, pos + 12);
@@ -223,11 +432,11 @@ export class FileStore extends IndexedStore {
             const subject = buf.toString('utf8', pos + HDR_LEN, pos + HDR_LEN + slen);
             const idx = this.indexInsert(seq, subject, fileStoreMsgSize(slen, hlen, dlen), time);
             this.ext[BLK]![idx] = id;
-            this.ext[OFF]![idx] = pos;
+            this.ext[OFF]![idx] = start + pos;
             this.ext[RLEN]![idx] = r.len;
             blk.live++;
           } else {
-            this.warn(`${blockName(id)}: ignored out-of-order sequence ${seq} at offset ${pos}`);
+            this.warn(`${blockName(id)}: ignored out-of-order sequence ${seq} at offset ${start + pos}`);
           }
           break;
         case T_ERASED:
@@ -253,8 +462,8 @@ export class FileStore extends IndexedStore {
       }
       pos += r.len;
     }
-    blk.size = pos;
-    blk.written = pos;
+    blk.size = start + pos;
+    blk.written = start + pos;
   }
 
   private applyFloor(seq: number, time: bigint): void {
@@ -621,17 +830,21 @@ export class FileStore extends IndexedStore {
   async close(): Promise<void> {
     if (this.closed) return;
     await this.flush();
+    await this.snapPending;
+    this.saveIndex();
     this.shutdown();
   }
 
   async destroy(): Promise<void> {
     this.shutdown();
+    await this.snapPending;
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
   private shutdown(): void {
     this.closed = true;
     if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
+    if (this.snapTimer !== undefined) clearInterval(this.snapTimer);
     for (const b of this.blocks) {
       try {
         fs.closeSync(b.fd);
@@ -642,6 +855,88 @@ export class FileStore extends IndexedStore {
     this.blocks = [];
     this.byId.clear();
     this.cache.fill(undefined);
+  }
+
+  // ---- index snapshot -------------------------------------------------------------------------
+
+  /**
+   * Writes the index snapshot now, so the next open need not scan the blocks (close does this, and a
+   * timer once enough was appended). Returns false if it could not (a warning says why) or the
+   * timer's snapshot is still being synced.
+   */
+  saveIndex(): boolean {
+    return this.writeIndex(false);
+  }
+
+  /** With `background`, the snapshot's fsync and rename happen off the event loop (snapPending). */
+  private writeIndex(background: boolean): boolean {
+    if (this.closed || this.snapPending !== undefined) return false;
+    try {
+      this.writeDeletes();
+      this.flushWrites();
+      if (this.blocks.some((b) => b.size !== b.written)) return false;
+      const sync = this.fsyncPolicy !== 'never';
+      // Blocks keep this mtime until their next write, which then shows even within the same tick.
+      const stamp = Math.floor(Date.now() / 1000) - 1;
+      const first = Buffer.alloc(OVERHEAD);
+      const blocks: SnapshotBlock[] = [];
+      for (const b of this.blocks) {
+        if (sync && b.dirty) {
+          fs.fdatasyncSync(b.fd);
+          b.dirty = false;
+        }
+        if (b.written < OVERHEAD || fs.readSync(b.fd, first, 0, OVERHEAD, 0) < OVERHEAD) return false;
+        fs.futimesSync(b.fd, stamp, stamp);
+        blocks.push({
+          id: b.id,
+          covered: b.written,
+          base: b.base,
+          extTomb: b.extTomb,
+          idCrc: first.readUInt32LE(OVERHEAD - 4),
+          mtimeNs: fs.fstatSync(b.fd, { bigint: true }).mtimeNs,
+        });
+      }
+      const img = this.indexImage();
+      const last = this.blocks.at(-1);
+      const mark = last === undefined ? undefined : { id: last.id, off: last.written };
+      const pending = saveSnapshot(
+        this.snapFile,
+        { head: img, blocks, subjects: img.subjects },
+        [img.sid, img.sizes, img.times, ...img.ext],
+        !sync ? 'no' : background ? 'background' : 'now',
+      );
+      if (pending === undefined) {
+        this.snapMark = mark;
+        return true;
+      }
+      this.snapPending = pending.then(
+        () => {
+          this.snapPending = undefined;
+          this.snapMark = mark;
+        },
+        (err: Error) => {
+          this.snapPending = undefined;
+          if (!this.closed) this.warn(`index snapshot not written: ${err.message}`);
+        },
+      );
+      return true;
+    } catch (err) {
+      this.warn(`index snapshot not written: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  /** Writes a snapshot once replaying what the last one does not cover would cost more than writing one. */
+  private maybeSaveIndex(): void {
+    if (this.closed) return;
+    const mark = this.snapMark;
+    let uncovered = 0;
+    for (const b of this.blocks) {
+      if (mark === undefined || b.id > mark.id) uncovered += b.size;
+      else if (b.id === mark.id) uncovered += Math.max(0, b.size - mark.off);
+    }
+    const slots = this.msgs > 0 ? this.lastSeq - this.firstSeq + 1 : 0;
+    if (uncovered >= Math.max(this.blockSize, 2 * slots * SNAP_SLOT_BYTES)) this.writeIndex(true);
   }
 
   /** Block files currently on disk (for tests and monitoring). */

@@ -21,6 +21,31 @@ interface SubjectState {
   last: number;
 }
 
+/** The scalars of an index snapshot; slots cover sequences [lo, lo + n). */
+export interface IndexHead {
+  msgs: number;
+  bytes: number;
+  firstSeq: number;
+  lastSeq: number;
+  firstTime: bigint;
+  lastTime: bigint;
+  lo: number;
+  n: number;
+}
+
+/** Per-slot columns: subject id (-1 for a hole), accounted size, time, and the subclass's columns. */
+export interface IndexColumns {
+  sid: Int32Array;
+  sizes: Uint32Array;
+  times: BigInt64Array;
+  ext: Uint32Array[];
+}
+
+export interface IndexImage extends IndexHead, IndexColumns {
+  /** Subject by id; undefined for a free id. */
+  subjects: (string | undefined)[];
+}
+
 const CHUNK_SHIFT = 10;
 const CHUNK = 1 << CHUNK_SHIFT;
 const MIN_CAP = 1024;
@@ -294,6 +319,126 @@ export abstract class IndexedStore<P = never> implements StreamStore {
 
   protected subjectOfSlot(idx: number): string {
     return this.subjById[this.sid[idx]!]!.subject;
+  }
+
+  // ---- snapshots ------------------------------------------------------------------------------
+
+  /** The index as columns over slots [lo, lo + n) (views, not copies) plus the subject table. */
+  protected indexImage(): IndexImage {
+    const live = this.msgs > 0;
+    const lo = live ? this.firstSeq : this.lastSeq + 1;
+    const n = live ? this.lastSeq - this.firstSeq + 1 : 0;
+    const from = live ? lo - this.base : 0;
+    const view = <T extends Int32Array | Uint32Array | BigInt64Array>(col: T): T =>
+      col.subarray(from, from + n) as T;
+    return {
+      msgs: this.msgs,
+      bytes: this.bytes,
+      firstSeq: this.firstSeq,
+      lastSeq: this.lastSeq,
+      firstTime: this.firstTime,
+      lastTime: this.lastTime,
+      lo,
+      n,
+      sid: view(this.sid),
+      sizes: view(this.sizes),
+      times: view(this.times),
+      ext: this.ext.map(view),
+      subjects: this.subjById.map((ss) => ss?.subject),
+    };
+  }
+
+  /** Empties the index and returns columns for slots [lo, lo + n) to be filled, then endIndexLoad. */
+  protected beginIndexLoad(lo: number, n: number): IndexColumns {
+    this.resetIndex();
+    let cap = MIN_CAP;
+    while (cap < n) cap *= 2;
+    this.alloc(cap, lo);
+    return {
+      sid: this.sid.subarray(0, n),
+      sizes: this.sizes.subarray(0, n),
+      times: this.times.subarray(0, n),
+      ext: this.ext.map((col) => col.subarray(0, n)),
+    };
+  }
+
+  /**
+   * Rebuilds the per-subject state from columns filled after beginIndexLoad and checks them against
+   * `head`. Returns what is inconsistent, or undefined.
+   */
+  protected endIndexLoad(head: IndexHead, subjects: readonly (string | undefined)[]): string | undefined {
+    const states = subjects.map((subject, id): SubjectState | undefined =>
+      subject === undefined ? undefined : { id, subject, msgs: 0, first: 0, last: 0 },
+    );
+    const { sid, sizes, prevSame, nextSame, chunkLive } = this;
+    let msgs = 0;
+    let bytes = 0;
+    let first = 0;
+    for (let i = 0; i < head.n; i++) {
+      const id = sid[i]!;
+      if (id < 0) {
+        if (id !== EMPTY) return `slot ${i} has subject id ${id}`;
+        continue;
+      }
+      const ss = states[id];
+      if (ss === undefined) return `slot ${i} has unknown subject id ${id}`;
+      const seq = head.lo + i;
+      if (ss.msgs === 0) {
+        ss.first = seq;
+        prevSame[i] = 0;
+      } else {
+        prevSame[i] = ss.last;
+        nextSame[ss.last - head.lo] = seq;
+      }
+      nextSame[i] = 0;
+      ss.last = seq;
+      ss.msgs++;
+      chunkLive[i >> CHUNK_SHIFT]!++;
+      if (msgs === 0) first = seq;
+      msgs++;
+      bytes += sizes[i]!;
+    }
+    if (msgs !== head.msgs || bytes !== head.bytes) {
+      return `it counts ${head.msgs} messages / ${head.bytes} bytes, its slots ${msgs} / ${bytes}`;
+    }
+    if (msgs > 0 && (first !== head.firstSeq || this.times[0] !== head.firstTime)) {
+      return `first sequence ${head.firstSeq} is not its first live slot ${first}`;
+    }
+    if (msgs === 0 && head.firstSeq !== head.lastSeq + 1) return 'an empty index with a gap';
+    if (head.lastSeq < head.lo + head.n - 1) return 'slots past the last sequence';
+    for (const ss of states) {
+      if (ss === undefined) continue;
+      if (ss.msgs === 0) return `subject ${ss.subject} has no messages`;
+      if (this.subjMap.has(ss.subject)) return `subject ${ss.subject} is listed twice`;
+      this.subjMap.set(ss.subject, ss);
+    }
+    this.subjById = states;
+    this.freeIds = [];
+    for (let id = states.length - 1; id >= 0; id--) if (states[id] === undefined) this.freeIds.push(id);
+    this.subjGen++;
+    this.msgs = msgs;
+    this.bytes = bytes;
+    this.firstSeq = head.firstSeq;
+    this.lastSeq = head.lastSeq;
+    this.firstTime = head.firstTime;
+    this.lastTime = head.lastTime;
+    return undefined;
+  }
+
+  /** Forgets everything, as a store that was never written. */
+  protected resetIndex(): void {
+    this.subjMap.clear();
+    this.subjById = [];
+    this.freeIds = [];
+    this.subjGen++;
+    this.markCache.clear();
+    this.msgs = 0;
+    this.bytes = 0;
+    this.firstSeq = 0;
+    this.lastSeq = 0;
+    this.firstTime = 0n;
+    this.lastTime = 0n;
+    this.alloc(MIN_CAP, 1);
   }
 
   protected checkOpen(): void {

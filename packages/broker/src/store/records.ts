@@ -42,16 +42,16 @@ const table = (() => {
   return t;
 })();
 
-function tableCrc32(buf: Uint8Array): number {
-  let c = -1;
+function tableCrc32(buf: Uint8Array, value = 0): number {
+  let c = value ^ -1;
   for (let i = 0; i < buf.length; i++) c = table[(c ^ buf[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }
 
-/** CRC-32 (IEEE); zlib's native one when Node has it (20.15+). */
-export const crc32: (buf: Uint8Array) => number =
+/** CRC-32 (IEEE), continuing from `value` (a previous result); zlib's native one when Node has it (20.15+). */
+export const crc32: (buf: Uint8Array, value?: number) => number =
   typeof (zlib as { crc32?: unknown }).crc32 === 'function'
-    ? (buf) => (zlib as unknown as { crc32(b: Uint8Array): number }).crc32(buf)
+    ? (buf, value = 0) => (zlib as unknown as { crc32(b: Uint8Array, v: number): number }).crc32(buf, value)
     : tableCrc32;
 
 export function writeSeq(buf: Buffer, off: number, seq: number): void {
