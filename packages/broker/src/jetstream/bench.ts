@@ -1,4 +1,4 @@
-// `npm run bench -- jetstream`: Tern (tern-server CLI) and nats-server side by side, file storage,
+// `npm run bench -- jetstream`: Tern (the built tern-server CLI) and nats-server side by side, file storage,
 // 128-byte messages; prints msgs/s for both and the Tern/nats-server ratio.
 //   --quick           smaller counts (restart test with 100k messages instead of 1M)
 import { mkdtempSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { type RunningServer, startNatsServer, startTernCli } from '../test-support/servers.js';
+import { type RunningServer, startBuiltTernCli, startNatsServer } from '../test-support/servers.js';
 import { removeDir } from './testing.js';
 
 const quick = process.argv.includes('--quick');
@@ -19,7 +19,7 @@ const payload = new Uint8Array(128);
 
 type Start = (dir: string) => Promise<RunningServer>;
 const TARGETS: Array<[string, Start]> = [
-  ['tern', (dir) => startTernCli(['-js', '-sd', dir, '-a', '127.0.0.1', '-p', '-1'])],
+  ['tern', (dir) => startBuiltTernCli(['-js', '-sd', dir, '-a', '127.0.0.1', '-p', '-1'])],
   ['nats-server', (dir) => startNatsServer({}, ['-js', '-sd', dir])],
 ];
 

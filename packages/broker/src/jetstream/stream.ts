@@ -91,7 +91,6 @@ export class Stream {
 
   /** Subscribes to the stream's subjects (and the direct-get subjects) and starts expiry. */
   start(): void {
-    this.rebuildDedupe();
     this.subscribe();
     this.scheduleExpire();
     // Sources catch up after the create response, as nats-server's source consumers do.
@@ -231,6 +230,8 @@ export class Stream {
     let msgId: string | undefined;
     let rollup: string | undefined;
     if (h) {
+      // Only messages with headers use the de-duplication state (Nats-Msg-Id, -Expected-Last-Msg-Id).
+      if (!this.dedupeLoaded) this.rebuildDedupe();
       msgId = header(h, 'Nats-Msg-Id') || undefined;
       if (msgId) {
         this.pruneDedupe();
@@ -338,7 +339,16 @@ export class Stream {
   }
 
   /** Rebuilds the Nats-Msg-Id window from the stored messages that are still inside it. */
+  /** Whether the dedupe map and lastMsgId reflect the stored messages (see rebuildDedupe). */
+  private dedupeLoaded = false;
+
+  /**
+   * Rebuilds the dedupe map from the messages inside duplicate_window. Done on the first publish with
+   * headers rather than at start, as nats-server does, so a restart does not read every recent
+   * message; publishes without headers meanwhile need none of it (and keep lastMsgId right: '').
+   */
   private rebuildDedupe(): void {
+    this.dedupeLoaded = true;
     const st = this.store.state();
     if (st.messages === 0 || this.config.duplicate_window <= 0) return;
     const cutoff = nowNs() - BigInt(this.config.duplicate_window);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -162,6 +162,16 @@ export async function startNatsServer(
 /** Runs tern-server's CLI from source with the given flags (add `-p -1` yourself). */
 export async function startTernCli(args: string[]): Promise<RunningServer> {
   return spawnServer('tern-cli', process.execPath, ['--import', 'tsx', CLI_ENTRY, ...args], () => {});
+}
+
+/** The built CLI (`npm run build`), as `tern-server` runs once installed. */
+export const BUILT_CLI = join(here, '..', '..', 'dist', 'cli.js');
+
+/** Runs the built tern-server (benchmarks: no TypeScript compilation in what they time). */
+export async function startBuiltTernCli(args: string[]): Promise<RunningServer> {
+  if (!existsSync(BUILT_CLI))
+    throw new Error(`${BUILT_CLI} is missing: run npm run build in packages/broker`);
+  return spawnServer('tern-cli', process.execPath, [BUILT_CLI, ...args], () => {});
 }
 
 /**
