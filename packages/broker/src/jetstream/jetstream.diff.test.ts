@@ -920,6 +920,48 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'mirrors keep the origin sequences across deleted and purged messages',
+    async run({ nc }) {
+      const r: unknown[] = [];
+      for (const storage of ['memory', 'file']) {
+        await api(nc, '$JS.API.STREAM.CREATE.GAPO', { name: 'GAPO', subjects: ['gap.>'], storage });
+        for (let i = 1; i <= 8; i++) await pubRaw(nc, `gap.${i}`, `g${i}`);
+        // A purged head (1-2) and holes in the middle (4, 6).
+        await api(nc, '$JS.API.STREAM.PURGE.GAPO', { seq: 3 });
+        for (const seq of [4, 6]) await api(nc, '$JS.API.STREAM.MSG.DELETE.GAPO', { seq });
+        await api(nc, '$JS.API.STREAM.CREATE.GAPM', { name: 'GAPM', mirror: { name: 'GAPO' }, storage });
+        let info: { state: { messages: number } } = { state: { messages: 0 } };
+        for (let i = 0; i < 50 && info.state.messages < 4; i++) {
+          await sleep(100);
+          info = (await api(nc, '$JS.API.STREAM.INFO.GAPM')) as typeof info;
+        }
+        const st = (info as unknown as { state: Record<string, unknown> }).state;
+        r.push([st.messages, st.first_seq, st.last_seq]);
+        for (const seq of [3, 5, 7, 8]) {
+          const got = (await api(nc, '$JS.API.STREAM.MSG.GET.GAPM', { seq })) as {
+            message?: { subject: string; seq: number };
+            error?: unknown;
+          };
+          r.push(got.message ? [got.message.seq, got.message.subject] : got.error);
+        }
+        // New messages after the gap keep following the origin.
+        await pubRaw(nc, 'gap.9', 'g9');
+        for (let i = 0; i < 50; i++) {
+          const m = (await api(nc, '$JS.API.STREAM.MSG.GET.GAPM', { seq: 9 })) as {
+            message?: { subject: string };
+          };
+          if (m.message) {
+            r.push(m.message.subject);
+            break;
+          }
+          await sleep(100);
+        }
+        for (const n of ['GAPM', 'GAPO']) await api(nc, `$JS.API.STREAM.DELETE.${n}`);
+      }
+      return r;
+    },
+  },
+  {
     name: 'consumer options: headers_only, max_waiting, deliver_group, replay original',
     async run({ nc }) {
       const r: unknown[] = [];

@@ -425,6 +425,8 @@ export class Stream {
             ? m.headers
             : appendHeaders(m.headers, [['Nats-Stream-Source', `${origin.name} ${m.seq}`]]);
           try {
+            // A mirror keeps the origin's sequences: its deleted and purged ones stay unused here too.
+            if (this.config.mirror) this.store.skipTo(m.seq - 1);
             this.store.append(m.subject, hdr, m.data, m.time);
           } catch (e) {
             this.host.log(

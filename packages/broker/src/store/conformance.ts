@@ -534,6 +534,20 @@ export function runStoreConformance(name: string, factory: StoreFactory, opts: C
       });
     });
 
+    test('skipTo leaves the skipped sequences unused, empty or not', () =>
+      withStore({}, (s) => {
+        s.skipTo(4);
+        assert.deepEqual([s.state().firstSeq, s.state().lastSeq, s.state().messages], [5, 4, 0]);
+        assert.equal(s.append('a', undefined, b('5')).seq, 5);
+        s.skipTo(9);
+        s.skipTo(7);
+        assert.equal(s.append('a', undefined, b('10')).seq, 10);
+        assert.deepEqual([s.state().firstSeq, s.state().lastSeq, s.state().messages], [5, 10, 2]);
+        assert.equal(s.get(7), undefined);
+        assert.equal(s.next(6)?.seq, 10);
+        assert.equal(s.numPending(6), 1);
+      }));
+
     test('many messages: growth, limits and pending stay consistent', () =>
       withStore({ maxMsgs: 5000 }, (s) => {
         for (let i = 0; i < 20_000; i++) s.append(`k.${i % 100}`, undefined, b(`${i}`));

@@ -92,6 +92,25 @@ describe('FileStore: durability', () => {
     await r.close();
   });
 
+  test('skipped sequences survive reopen, with and without a clean close', async () => {
+    for (const clean of [true, false]) {
+      const dir = freshDir();
+      const { s } = await open(dir);
+      s.append('a', undefined, enc('1'));
+      s.skipTo(6);
+      s.append('a', undefined, enc('7'));
+      s.skipTo(9);
+      const before = snapshot(s);
+      if (clean) await s.close();
+      else await s.flush();
+      const { s: r } = await open(dir);
+      assert.deepEqual(snapshot(r), before);
+      assert.deepEqual([r.state().lastSeq, r.append('a', undefined, enc('10')).seq], [9, 10]);
+      await r.close();
+      if (!clean) await s.close();
+    }
+  });
+
   test('reopen without close: every returned append is there', async () => {
     const dir = freshDir();
     const { s } = await open(dir);

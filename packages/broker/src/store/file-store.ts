@@ -604,6 +604,16 @@ export class FileStore extends IndexedStore {
     // filled by reads, and reads of records still in the write buffer decode them from there).
   }
 
+  /** A skip is an erased-message mark with no body: replay moves lastSeq to its sequence. */
+  protected override persistSkip(seq: number): void {
+    const buf = this.reserve(OVERHEAD, seq);
+    encodeMark(buf, this.wlen, T_ERASED, seq, this.lastTime);
+    this.wlen += OVERHEAD;
+    this.active.size += OVERHEAD;
+    if (this.batch) this.scheduleTick();
+    else this.flushWrites();
+  }
+
   commitWrites(): void {
     this.checkOpen();
     this.flushWrites();

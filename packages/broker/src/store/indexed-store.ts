@@ -615,6 +615,16 @@ export abstract class IndexedStore<P = never> implements StreamStore {
     return ok;
   }
 
+  skipTo(seq: number): void {
+    this.checkOpen();
+    if (seq <= this.lastSeq) return;
+    this.bumpLastSeq(seq);
+    this.persistSkip(seq);
+  }
+
+  /** Makes a skipTo durable (the file store writes a marker record). */
+  protected persistSkip(_seq: number): void {}
+
   purge(req: PurgeRequest = {}): number {
     this.checkOpen();
     const upTo = req.upToSeq ?? 0;

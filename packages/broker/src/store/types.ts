@@ -82,6 +82,11 @@ export interface StreamStore {
   remove(seq: number, erase?: boolean): boolean;
   /** Returns how many messages were removed. */
   purge(req?: PurgeRequest): number;
+  /**
+   * Moves the last sequence on to `seq` without storing anything; the sequences in between stay
+   * unused (a mirror keeps its origin's sequences across the origin's deletes). No-op unless ahead.
+   */
+  skipTo(seq: number): void;
   state(): StoreState;
   /** Message count per subject, for subjects matching `filter`. */
   subjects(filter?: string): Map<string, number>;
