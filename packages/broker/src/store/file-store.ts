@@ -83,6 +83,9 @@ interface Block {
   extTomb: boolean;
   base: number;
   dirty: boolean;
+  /** Background fsyncs in flight on `fd`; it is closed only once they are done. */
+  syncing: number;
+  closeWhenSynced: boolean;
 }
 
 const BLK = 0;
@@ -158,7 +161,7 @@ export class FileStore extends IndexedStore {
     const fsStore = new FileStore(dir, limits, opts);
     fsStore.recover();
     if (fsStore.fsyncPolicy === 'interval') {
-      fsStore.syncTimer = setInterval(() => fsStore.syncDirty(), opts.syncIntervalMs ?? 1000);
+      fsStore.syncTimer = setInterval(() => fsStore.syncInBackground(), opts.syncIntervalMs ?? 1000);
       fsStore.syncTimer.unref();
     }
     const every = opts.snapshotIntervalMs ?? 10_000;
@@ -366,6 +369,8 @@ export class FileStore extends IndexedStore {
       extTomb: false,
       base,
       dirty: false,
+      syncing: 0,
+      closeWhenSynced: false,
     };
     this.blocks.push(blk);
     this.byId.set(id, blk);
@@ -383,6 +388,8 @@ export class FileStore extends IndexedStore {
       extTomb: false,
       base,
       dirty: false,
+      syncing: 0,
+      closeWhenSynced: false,
     };
     this.blocks.push(blk);
     this.byId.set(id, blk);
@@ -491,6 +498,8 @@ export class FileStore extends IndexedStore {
       extTomb: false,
       base,
       dirty: false,
+      syncing: 0,
+      closeWhenSynced: false,
     };
     this.blocks.push(blk);
     this.byId.set(id, blk);
@@ -504,10 +513,7 @@ export class FileStore extends IndexedStore {
   private rollover(base = this.lastSeq + 1): void {
     this.flushWrites();
     const old = this.active;
-    if (this.fsyncPolicy !== 'never' && old.dirty) {
-      fs.fdatasyncSync(old.fd);
-      old.dirty = false;
-    }
+    // 'always' synced every write already; 'interval' leaves the old block dirty for the timer.
     this.newBlock(old.id + 1, base);
   }
 
@@ -538,6 +544,50 @@ export class FileStore extends IndexedStore {
     else blk.dirty = true;
   }
 
+  /**
+   * fsync policy 'interval': syncs dirty blocks on libuv's thread pool, so the event loop never waits
+   * on the disk (a synchronous fdatasync stalled it for tens of milliseconds once a second). Writes
+   * may go on meanwhile; a block whose sync is still running is closed when it finishes.
+   */
+  private syncInBackground(): void {
+    if (this.closed) return;
+    try {
+      this.flushWrites();
+    } catch (err) {
+      this.warn(`background write failed: ${(err as Error).message}`);
+      return;
+    }
+    for (const b of this.blocks) {
+      if (!b.dirty || b.syncing > 0 || b.fd < 0) continue;
+      b.dirty = false;
+      b.syncing++;
+      fs.fdatasync(b.fd, (err) => {
+        b.syncing--;
+        if (err) {
+          b.dirty = true;
+          this.warn(`fsync failed: ${err.message}`);
+        }
+        if (b.syncing === 0 && b.closeWhenSynced) this.closeFd(b);
+      });
+    }
+  }
+
+  /** Closes a block's file now, or once its background fsync finished. */
+  private closeFd(b: Block): void {
+    if (b.fd < 0) return;
+    if (b.syncing > 0) {
+      b.closeWhenSynced = true;
+      return;
+    }
+    try {
+      fs.closeSync(b.fd);
+    } catch {
+      // already closed
+    }
+    b.fd = -1;
+  }
+
+  /** Syncs every dirty block before returning (flush, snapshots). */
   private syncDirty(): void {
     if (this.closed) return;
     try {
@@ -770,7 +820,7 @@ export class FileStore extends IndexedStore {
   }
 
   private dropBlock(b: Block): void {
-    fs.closeSync(b.fd);
+    this.closeFd(b);
     fs.rmSync(b.file, { force: true });
     this.blocks.splice(this.blocks.indexOf(b), 1);
     this.byId.delete(b.id);
@@ -855,13 +905,7 @@ export class FileStore extends IndexedStore {
     this.closed = true;
     if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
     if (this.snapTimer !== undefined) clearInterval(this.snapTimer);
-    for (const b of this.blocks) {
-      try {
-        fs.closeSync(b.fd);
-      } catch {
-        // already closed
-      }
-    }
+    for (const b of this.blocks) this.closeFd(b);
     this.blocks = [];
     this.byId.clear();
     this.cache.fill(undefined);
