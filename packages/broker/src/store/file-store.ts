@@ -40,6 +40,7 @@ import {
   msgRecordLen,
   OVERHEAD,
   readSeq,
+  readTime,
   T_BASE,
   T_DEL,
   T_ERASED,
@@ -429,7 +430,7 @@ export class FileStore extends IndexedStore {
         break;
       }
       const seq = readSeq(buf, pos + 12);
-      const time = buf.readBigInt64LE(pos + 20);
+      const time = readTime(buf, pos + 20);
       switch (r.type) {
         case T_MSG:
           if (seq > this.lastSeq) {

@@ -54,6 +54,27 @@ export const crc32: (buf: Uint8Array, value?: number) => number =
     ? (buf, value = 0) => (zlib as unknown as { crc32(b: Uint8Array, v: number): number }).crc32(buf, value)
     : tableCrc32;
 
+let viewFor: ArrayBufferLike | undefined;
+let view: DataView | undefined;
+
+/** A DataView over `buf`'s memory (cached for the last buffer): its BigInt accessors allocate less. */
+function dataView(buf: Buffer): DataView {
+  if (buf.buffer !== viewFor || view === undefined) {
+    viewFor = buf.buffer;
+    view = new DataView(buf.buffer);
+  }
+  return view;
+}
+
+/** The i64 time field at `off` (Buffer.readBigInt64LE builds it from parts; this is one BigInt). */
+export function readTime(buf: Buffer, off: number): bigint {
+  return dataView(buf).getBigInt64(buf.byteOffset + off, true);
+}
+
+function writeTime(buf: Buffer, off: number, time: bigint): void {
+  dataView(buf).setBigInt64(buf.byteOffset + off, time, true);
+}
+
 export function writeSeq(buf: Buffer, off: number, seq: number): void {
   buf.writeUInt32LE(seq >>> 0, off);
   buf.writeUInt32LE(Math.floor(seq / TWO32), off + 4);
@@ -90,7 +111,7 @@ export function encodeMsg(
   buf.writeUInt16LE(slen, off + 6);
   buf.writeUInt32LE(hlen, off + 8);
   writeSeq(buf, off + 12, seq);
-  buf.writeBigInt64LE(time, off + 20);
+  writeTime(buf, off + 20, time);
   let p = off + HDR_LEN;
   p += buf.write(subject, p, slen, 'utf8');
   if (headers !== undefined) {
@@ -108,7 +129,7 @@ export function encodeMark(buf: Buffer, off: number, type: number, seq: number, 
   buf.writeUInt32LE(OVERHEAD, off);
   buf[off + 4] = type;
   writeSeq(buf, off + 12, seq);
-  buf.writeBigInt64LE(time, off + 20);
+  writeTime(buf, off + 20, time);
   seal(buf, off, OVERHEAD);
   return OVERHEAD;
 }
@@ -179,7 +200,7 @@ export function decodeMsg(buf: Buffer, off: number, len: number): DecodedMsg {
   const body = Buffer.from(buf.subarray(p + slen, off + len - CRC_LEN));
   return {
     seq: readSeq(buf, off + 12),
-    time: buf.readBigInt64LE(off + 20),
+    time: readTime(buf, off + 20),
     subject,
     headers: hasHeaders ? body.subarray(0, hlen) : undefined,
     data: body.subarray(hlen),
