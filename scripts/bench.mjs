@@ -13,6 +13,8 @@ const SUITES = {
   monitor: 'apps/monitor/bench/monitor.ts',
   messages: 'apps/monitor/bench/messages.ts',
 };
+/** Workspaces a suite runs compiled, built (with what they depend on) before it starts. */
+const BUILDS = { monitor: '@tern/monitor' };
 const asked = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const names = asked.length ? asked : Object.keys(SUITES);
 const unknown = names.filter((n) => !SUITES[n]);
@@ -23,6 +25,19 @@ if (unknown.length) {
   process.exit(1);
 }
 ensurePrerequisites();
+const builds = [...new Set(names.flatMap((n) => (BUILDS[n] ? [BUILDS[n]] : [])))];
+if (builds.length) {
+  const turbo = join(repoRoot, 'node_modules/.bin/turbo');
+  const filters = builds.map((b) => `--filter=${b}`);
+  const res = spawnSync(turbo, ['run', 'build', ...filters, '--output-logs=errors-only'], {
+    cwd: repoRoot,
+    stdio: 'inherit',
+  });
+  if (res.status !== 0) {
+    console.error(`building ${builds.join(', ')} failed`);
+    process.exit(res.status ?? 1);
+  }
+}
 let status = 0;
 for (const name of names) {
   const file = join(repoRoot, SUITES[name]);

@@ -1,25 +1,27 @@
 // `npm run bench -- monitor [--streams=N] [--consumers=N] [--seconds=N] [--warmup=N] [--jsz-every=ms]
-// [--db-minutes=N] [--profile=dir] [--tern] [--pglite]`: one monitor scraping a
+// [--db-minutes=N] [--profile=dir] [--node-option=flag] [--log=file] [--monitor=file] [--tern] [--pglite]`: one monitor scraping a
 // nats-server with 1,000 streams and 5,000 consumers every 2 s. Measures the monitor's CPU share of
 // one core and RSS while it scrapes, the database growth per day (extrapolated from the rollups one
 // minute produces), and the p95 latency of GET /api/streams and of a 24 h GET /api/series query.
 // Targets (issue 5): CPU < 10 % of one core, RSS < 300 MB, p95 < 100 ms; the figures end with one
 // PASS/FAIL line per target and a verdict. The CPU share is measured from the moment the target is
 // added (start-up included) unless --warmup says otherwise; the busiest 10 s are printed as well.
+//
+// The monitor runs as it is deployed: the compiled `dist/main.js` under plain `node`, in a child process
+// configured through its environment. Its CPU time and memory are read from /proc/<pid>; everything the
+// benchmark does itself (the load, the API requests, the database growth replay) stays in this process.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { Session } from 'node:inspector';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { writeHeapSnapshot } from 'node:v8';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AckPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { startServer } from '@tern/broker';
 import { openDatabase } from '@tern/db';
 import { startThrowawayPostgres } from '@tern/db/testing';
-import { buildApp } from '../src/app.js';
-import { hashPassword } from '../src/auth/password.js';
-import { SecretBox } from '../src/crypto.js';
 import { createObservatory, OBSERVABILITY_DEFAULTS } from '../src/routes/observability.js';
 import { Scraper, type VarzSample } from '../src/scrape/scraper.js';
 import { startNatsServer } from '../src/test-support/nats.js';
@@ -71,17 +73,33 @@ const DB_MINUTES = arg('db-minutes', 15);
  * added the admin side lists and stores every stream and consumer configuration once (6,000 writes here).
  */
 const WARMUP_S = arg('warmup', 0);
-/** `--profile=dir`: a CPU profile of the timed part and a heap snapshot at its end, written to dir. */
+/**
+ * `--profile=dir`: the monitor writes a CPU profile of its whole life (`--cpu-prof`) and a heap snapshot
+ * at the end of the timed part (`--heapsnapshot-signal`) to dir.
+ */
 const PROFILE = process.argv.find((a) => a.startsWith('--profile='))?.split('=')[1];
+
+/** `--node-option=flag` (repeatable): passed to the monitor's `node`, e.g. to try a V8 setting. */
+const NODE_OPTIONS = process.argv.filter((a) => a.startsWith('--node-option=')).map((a) => a.slice(14));
+/** `--log=file`: keep the monitor's output there (default: a temporary file, removed at the end). */
+const LOG = process.argv.find((a) => a.startsWith('--log='))?.slice(6);
 
 /** The window of the "busiest" CPU figure. */
 const WINDOW_S = 10;
+/** `--monitor=file`: another build of the monitor's entry point (e.g. of an earlier commit) to compare. */
+const MAIN_JS = resolve(
+  process.argv.find((a) => a.startsWith('--monitor='))?.slice(10) ??
+    fileURLToPath(new URL('../dist/main.js', import.meta.url)),
+);
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on every Linux port). */
+const USER_HZ = 100;
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
 };
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MB`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -92,12 +110,74 @@ async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>
   );
 }
 
+/** CPU time (user + system, ms) and memory (bytes) of a process, from /proc. */
+async function procStats(pid: number): Promise<{ cpuMs: number; rss: number; hwm: number }> {
+  const [stat, status] = await Promise.all([
+    readFile(`/proc/${pid}/stat`, 'utf8'),
+    readFile(`/proc/${pid}/status`, 'utf8'),
+  ]);
+  // The command name (field 2) may hold spaces: fields are counted after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+  const kb = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { cpuMs: (ticks * 1000) / USER_HZ, rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+interface MonitorProcess {
+  child: ChildProcess;
+  pid: number;
+  base: string;
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>;
+  /** SIGTERM (graceful: pending rollups are written), SIGKILL after 15 s. */
+  stop(): Promise<void>;
+}
+
+/** Starts `node dist/main.js` with `env` and resolves once it listens; its output goes to `logFile`. */
+async function startMonitor(env: Record<string, string>, nodeArgs: string[], cwd: string, logFile: string) {
+  if (!existsSync(MAIN_JS)) {
+    throw new Error(`${MAIN_JS} is missing: run \`npm run build\` in apps/monitor (or \`npm run bench\`)`);
+  }
+  const child = spawn(process.execPath, [...nodeArgs, MAIN_JS], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = createWriteStream(logFile);
+  child.stderr!.pipe(log);
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /Monitor listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        child.stdout!.off('data', onData);
+        child.stdout!.pipe(log);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    void exited.then((code) =>
+      reject(new Error(`the monitor exited (${code}) before listening; see ${logFile}`)),
+    );
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { child, pid: child.pid!, base, exited, stop } satisfies MonitorProcess;
+}
+
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'tern-bench-monitor-'));
   const nats = await startTarget(dir);
   const pg = PGLITE ? undefined : await startThrowawayPostgres();
-  const db = await openDatabase(pg ? { url: pg.url } : { dataDir: join(dir, 'pglite') });
-  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let monitor: MonitorProcess | undefined;
   try {
     // 1. The load: streams with a few messages, consumers of which some consume a little (so lag moves).
     let t = performance.now();
@@ -118,117 +198,118 @@ async function main(): Promise<void> {
       `setup: ${STREAMS} streams, ${CONSUMERS} consumers on ${nats.name} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
 
-    const baseRss = process.memoryUsage().rss;
-    // 2. The monitor, as main.ts builds it (in this process, so its CPU and memory are what we read).
-    const scraper = new Scraper({
-      intervalMs: INTERVAL_MS,
-      timeoutMs: 10_000,
-      ...(JSZ_EVERY_MS ? { jszEveryMs: JSZ_EVERY_MS } : {}),
-    });
-    let jszFetches = 0;
-    let lastSample: VarzSample | undefined;
-    scraper.on('sample', (s) => {
-      lastSample = s;
-      if (s.jszFresh) jszFetches++;
-    });
-    const obs = createObservatory(scraper, db.prisma, OBSERVABILITY_DEFAULTS);
+    // 2. The monitor, as an operator runs it.
+    const dataDir = join(dir, 'monitor');
+    await mkdir(dataDir);
     const password = randomBytes(12).toString('hex');
-    await db.prisma.user.create({
-      data: { username: 'bench', role: 'viewer', passwordHash: await hashPassword(password) },
-    });
-    app = await buildApp({
-      prisma: db.prisma,
-      scraper,
-      secretBox: new SecretBox(randomBytes(32)),
-      observability: { observatory: obs },
-    });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-    // What the monitor holds before it scrapes anything: Node, tsx, Prisma with its query compiler
-    // (a WebAssembly module instantiated by the first query), Fastify, the benchmark's NATS client.
-    const idleRss = process.memoryUsage().rss;
-    const target = await db.prisma.target.create({
-      data: { name: 'bench', natsUrls: [nats.natsUrl], monitorUrls: [nats.monitorUrl] },
-    });
-    scraper.setTarget({ id: target.id, name: target.name, monitorUrls: target.monitorUrls, embedded: false });
-    scraper.start();
-    t = performance.now();
-    while ([...obs.store.lags(target.id)].length < CONSUMERS && performance.now() - t < 30_000) {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    console.log(`first complete scrapes after ${((performance.now() - t) / 1000).toFixed(1)} s`);
-
-    if (WARMUP_S > 0) await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
-    // 3. Steady state: CPU share and RSS while scraping every 2 s (nothing else runs in this process).
-    // Where the main thread's time goes: ingesting scrapes vs. writing rollups.
-    let ingestMs = 0;
-    let maintainMs = 0;
-    const ingest = obs.ingest.bind(obs);
-    obs.ingest = (sample) => {
-      const s = performance.now();
-      const out = ingest(sample);
-      ingestMs += performance.now() - s;
-      return out;
+    const env: Record<string, string> = {
+      MONITOR_HOST: '127.0.0.1',
+      MONITOR_PORT: '0',
+      TERN_DATA_DIR: dataDir,
+      TERN_ADMIN_USER: 'bench',
+      TERN_ADMIN_PASSWORD: password,
+      SCRAPE_INTERVAL_MS: String(INTERVAL_MS),
+      // A loaded 2-core machine may need more than the default 1.5 s for a 5,000-consumer /jsz.
+      SCRAPE_TIMEOUT_MS: '10000',
+      LOG_LEVEL: 'warn',
     };
-    const maintain = obs.store.maintain.bind(obs.store);
-    obs.store.maintain = (now?: number) => {
-      const s = performance.now();
-      const p = maintain(now);
-      void p.finally(() => {
-        maintainMs += performance.now() - s;
-      });
-      return p;
-    };
-    jszFetches = 0;
-    const session = PROFILE ? new Session() : undefined;
-    const post = (method: string, params?: object) =>
-      new Promise<unknown>((resolve, reject) =>
-        session!.post(method, params, (err, res) => (err ? reject(err) : resolve(res))),
-      );
-    if (session) {
-      session.connect();
-      await post('Profiler.enable');
-      await post('Profiler.start');
-    }
-    const cpu0 = process.cpuUsage();
-    const wall0 = performance.now();
-    let maxRss = 0;
-    // CPU time (µs) at each tick, for the busiest window: the start-up (the admin side listing and storing
-    // every configuration) must not hide in a long average.
-    const ticks: { at: number; cpu: number }[] = [{ at: wall0, cpu: 0 }];
-    const sampler = setInterval(() => {
-      maxRss = Math.max(maxRss, process.memoryUsage().rss);
-      const c = process.cpuUsage(cpu0);
-      ticks.push({ at: performance.now(), cpu: c.user + c.system });
-    }, 500);
-    await new Promise((r) => setTimeout(r, SECONDS * 1000));
-    clearInterval(sampler);
-    const cpu = process.cpuUsage(cpu0);
-    const wall = performance.now() - wall0;
-    let busiest = 0;
-    for (const a of ticks) {
-      const b = ticks.find((x) => x.at - a.at >= WINDOW_S * 1000);
-      if (b) busiest = Math.max(busiest, (b.cpu - a.cpu) / 1000 / (b.at - a.at));
-    }
-    if (session && PROFILE) {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      session.disconnect();
-      await writeFile(join(PROFILE, 'monitor.cpuprofile'), JSON.stringify(profile));
-      writeHeapSnapshot(join(PROFILE, 'monitor.heapsnapshot'));
-    }
-    const cpuShare = (cpu.user + cpu.system) / 1000 / wall;
-    const split = `ingest ${((ingestMs / wall) * 100).toFixed(1)} % of wall time, rollup writes (wall, incl. waiting on the database) ${((maintainMs / wall) * 100).toFixed(1)} %`;
-    const stats = obs.store.stats();
+    if (pg) env.DATABASE_URL = pg.url;
+    if (JSZ_EVERY_MS) env.SCRAPE_JSZ_INTERVAL_MS = String(JSZ_EVERY_MS);
+    const profileDir = PROFILE ? resolve(PROFILE) : undefined;
+    if (profileDir) await mkdir(profileDir, { recursive: true });
+    const nodeArgs = [
+      ...NODE_OPTIONS,
+      ...(profileDir
+        ? ['--cpu-prof', '--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${profileDir}`]
+        : []),
+    ];
+    const logFile = LOG ? resolve(LOG) : join(dir, 'monitor.log');
+    monitor = await startMonitor(env, nodeArgs, profileDir ?? dir, logFile);
+    const { base, pid } = monitor;
+    // What the monitor holds before it scrapes anything: Node, Prisma with its query compiler (a
+    // WebAssembly module instantiated by the first query, here creating the admin user), Fastify.
+    await sleep(1_000);
+    const idle = await procStats(pid);
 
-    const jszEvery = (wall / Math.max(1, jszFetches) / 1000).toFixed(0);
-
-    // 5. API latency over HTTP, as the console sees it.
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'bench', password }),
     });
+    if (!login.ok) throw new Error(`login: HTTP ${login.status}`);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
+    const api = async <T>(path: string, init?: { method: string; body: unknown }): Promise<T> => {
+      const res = await fetch(`${base}${path}`, {
+        method: init?.method ?? 'GET',
+        headers: {
+          cookie,
+          ...(init ? { 'content-type': 'application/json', 'x-csrf-token': csrfToken } : {}),
+        },
+        ...(init ? { body: JSON.stringify(init.body) } : {}),
+      });
+      const body = await res.text();
+      if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${body.slice(0, 200)}`);
+      return JSON.parse(body) as T;
+    };
+
+    const atTarget = await procStats(pid);
+    const targetAddedAt = performance.now();
+    const target = await api<{ id: string }>('/api/targets', {
+      method: 'POST',
+      body: { name: 'bench', natsUrls: [nats.natsUrl], monitorUrls: [nats.monitorUrl] },
+    });
+    t = performance.now();
+    while (
+      (await api<{ total: number }>('/api/consumers?limit=1')).total < CONSUMERS &&
+      performance.now() - t < 60_000
+    ) {
+      await sleep(200);
+    }
+    console.log(`first complete scrapes after ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    if (WARMUP_S > 0) await sleep(WARMUP_S * 1000);
+
+    // 3. Steady state: the monitor's CPU share and RSS while it scrapes every 2 s.
+    const jszRequests = async () => {
+      const varz = (await (await fetch(`${nats.monitorUrl}/varz`)).json()) as {
+        http_req_stats?: Record<string, number>;
+      };
+      return varz.http_req_stats?.['/jsz'];
+    };
+    const jsz0 = await jszRequests();
+    const first = WARMUP_S > 0 ? await procStats(pid) : atTarget;
+    const wall0 = WARMUP_S > 0 ? performance.now() : targetAddedAt;
+    let maxRss = first.rss;
+    // CPU time at each tick, for the busiest window: the start-up (the admin side listing and storing
+    // every configuration) must not hide in a long average.
+    const ticks: { at: number; cpuMs: number }[] = [{ at: wall0, cpuMs: first.cpuMs }];
+    const end = performance.now() + SECONDS * 1000;
+    while (performance.now() < end) {
+      await sleep(500);
+      const s = await procStats(pid);
+      maxRss = Math.max(maxRss, s.rss);
+      ticks.push({ at: performance.now(), cpuMs: s.cpuMs });
+    }
+    const last = ticks.at(-1)!;
+    const wall = last.at - wall0;
+    const cpuShare = (last.cpuMs - first.cpuMs) / wall;
+    let busiest = 0;
+    for (const a of ticks) {
+      const b = ticks.find((x) => x.at - a.at >= WINDOW_S * 1000);
+      if (b) busiest = Math.max(busiest, (b.cpuMs - a.cpuMs) / (b.at - a.at));
+    }
+    const jsz1 = await jszRequests();
+    const jszEveryMs =
+      jsz0 !== undefined && jsz1 !== undefined && jsz1 > jsz0
+        ? (performance.now() - wall0) / (jsz1 - jsz0)
+        : (JSZ_EVERY_MS ?? INTERVAL_MS * Math.max(1, Math.ceil((STREAMS + CONSUMERS) / 2_000)));
+    if (profileDir) {
+      monitor.child.kill('SIGUSR2');
+      await sleep(5_000);
+    }
+    const afterRun = await procStats(pid);
+
+    // 4. API latency over HTTP, as the console sees it.
     const time = async (url: string, n: number) => {
       const ms: number[] = [];
       for (let i = 0; i < n; i++) {
@@ -251,51 +332,66 @@ async function main(): Promise<void> {
       `/api/series?metric=in_msgs_rate&target=*&entity=server:*&from=${now - 86_400_000}&to=${now}`,
       50,
     );
+    const afterApi = await procStats(pid);
+    await monitor.stop();
 
-    // 4. Database growth in steady state: the first minutes of a series are always written, later ones
-    // only when they leave a line (see SeriesStore `rollupHeartbeatMs`). So the last scrape is replayed
-    // for DB_MINUTES simulated minutes after the timed part (the bench's server is idle: this is what
-    // scraping it would record), and the rows written over the last 10 of them are counted.
-    await scraper.stop();
+    // 5. Database growth in steady state: the first minutes of a series are always written, later ones
+    // only when they leave a line (see SeriesStore `rollupHeartbeatMs`). One scrape is taken here with the
+    // monitor's own scraper and series store, replayed for DB_MINUTES simulated minutes (the bench's
+    // server is idle: this is what scraping it would record), and the rows written over the last 10 of
+    // them are counted. The monitor has stopped, so the database (PGlite too) is this process's now.
+    const db = await openDatabase(pg ? { url: pg.url } : { dataDir: join(dataDir, 'pglite') });
     const rowsAt: number[] = [];
-    if (lastSample) {
-      const t0 = Date.now() + 60_000;
-      const every = Math.max(INTERVAL_MS, Number(jszEvery) * 1000);
-      for (let m = 0; m < DB_MINUTES; m++) {
-        for (let t = 0; t < 60_000; t += every) {
-          obs.ingest({ ...lastSample, time: new Date(t0 + m * 60_000 + t), jszFresh: true });
+    let size = 0n;
+    try {
+      const scraper = new Scraper({ intervalMs: INTERVAL_MS, timeoutMs: 10_000 });
+      const obs = createObservatory(scraper, db.prisma, OBSERVABILITY_DEFAULTS);
+      let sample: VarzSample | undefined;
+      scraper.on('sample', (s) => {
+        sample = s;
+      });
+      scraper.setTarget({ id: target.id, name: 'bench', monitorUrls: [nats.monitorUrl], embedded: false });
+      await scraper.scrapeNow();
+      if (sample) {
+        const t0 = Date.now() + 60_000;
+        const jszEvery = Math.max(1, Math.round(jszEveryMs / INTERVAL_MS));
+        for (let m = 0; m < DB_MINUTES; m++) {
+          for (let i = 0; i < 60_000 / INTERVAL_MS; i++) {
+            const at = t0 + m * 60_000 + i * INTERVAL_MS;
+            obs.ingest({ ...sample, time: new Date(at), jszFresh: i % jszEvery === 0 });
+            obs.aggregate(at);
+          }
+          await obs.store.maintain(t0 + (m + 1) * 60_000 + 1);
+          rowsAt.push(await db.prisma.seriesPoint.count());
         }
-        await obs.store.maintain(t0 + (m + 1) * 60_000 + 1);
-        rowsAt.push(await db.prisma.seriesPoint.count());
       }
+      await obs.stop();
+      const [row] = await db.prisma.$queryRaw<
+        { size: bigint }[]
+      >`SELECT pg_total_relation_size('"SeriesPoint"') AS size`;
+      size = row?.size ?? 0n;
+    } finally {
+      await db.close();
     }
-    const [{ size }] = await db.prisma.$queryRaw<
-      { size: bigint }[]
-    >`SELECT pg_total_relation_size('"SeriesPoint"') AS size`;
     const rows = rowsAt.at(-1) ?? 0;
     const bytesPerRow = rows ? Number(size) / rows : 0;
     const span = Math.min(10, rowsAt.length - 1);
     const rowsPerMinute = span > 0 ? (rows - rowsAt[rowsAt.length - 1 - span]!) / span : 0;
     const perDay = rowsPerMinute * 1440 * bytesPerRow;
 
-    const m = process.memoryUsage();
     console.log(
-      `\nmonitor scraping ${nats.name} with ${STREAMS} streams / ${CONSUMERS} consumers every ${INTERVAL_MS / 1000} s (/jsz every ${jszEvery} s${JSZ_EVERY_MS ? '' : ', adaptive'}), ${SECONDS} s measured${WARMUP_S ? ` after ${WARMUP_S} s of warm-up` : ' from the moment the target was added (start-up included)'}, database ${PGLITE ? 'PGlite' : 'PostgreSQL'}`,
+      `\nmonitor (node ${relative(process.cwd(), MAIN_JS)}, pid ${pid}) scraping ${nats.name} with ${STREAMS} streams / ${CONSUMERS} consumers every ${INTERVAL_MS / 1000} s (/jsz every ${(jszEveryMs / 1000).toFixed(0)} s${JSZ_EVERY_MS ? '' : ', adaptive'}), ${(wall / 1000).toFixed(0)} s measured${WARMUP_S ? ` after ${WARMUP_S} s of warm-up` : ' from the moment the target was added (start-up included)'}, database ${PGLITE ? 'PGlite' : 'PostgreSQL'}`,
     );
     console.log(
-      `series in memory ${stats.series}, points ${stats.points} (${mb(stats.bytes)}), rollup rows/minute ${rowsPerMinute.toFixed(0)} (steady state, minutes ${DB_MINUTES - span + 1}-${DB_MINUTES} replayed), ` +
-        `${bytesPerRow.toFixed(0)} B/row`,
+      `rollup rows/minute ${rowsPerMinute.toFixed(0)} (steady state, minutes ${DB_MINUTES - span + 1}-${DB_MINUTES} replayed), ${bytesPerRow.toFixed(0)} B/row`,
     );
     console.log(
       `p50: streams ${pct(streamsMs, 50).toFixed(1)} ms, series ${pct(seriesMs, 50).toFixed(1)} ms`,
     );
-    console.log(`CPU split: ${split}`);
-    if (TERN)
-      console.log("Tern's broker runs in this process: its CPU and memory are included in the figures above");
     console.log(
-      `memory: rss ${mb(baseRss)} before the monitor was built, ${mb(idleRss)} with the monitor up and no target ` +
-        `(Node, tsx, Prisma and its query compiler, Fastify, the benchmark's NATS client); ` +
-        `after the API and database runs: rss ${mb(m.rss)}, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)}, external ${mb(m.external)}`,
+      `memory of the monitor: rss ${mb(idle.rss)} up with no target (Node, Prisma and its query compiler, Fastify); ` +
+        `${mb(afterRun.rss)} at the end of the timed part, ${mb(afterApi.rss)} after the API requests; ` +
+        `peak (VmHWM) ${mb(afterApi.hwm)}`,
     );
     console.log(
       `load average during the run: ${loadavg()
@@ -313,8 +409,9 @@ async function main(): Promise<void> {
     console.log('');
     line('CPU share of one core (whole run)', `${(cpuShare * 100).toFixed(1)} %`, '< 10 %', cpuShare < 0.1);
     line(`CPU share of one core (busiest ${WINDOW_S} s)`, `${(busiest * 100).toFixed(1)} %`, '');
-    line('RSS (max)', mb(maxRss), '< 300 MB', maxRss < 300 * 1024 * 1024);
-    line('RSS (max) above the idle monitor', mb(maxRss - idleRss), '');
+    line('RSS (max while scraping)', mb(maxRss), '< 300 MB', maxRss < 300 * 1024 * 1024);
+    line('RSS (peak, VmHWM, incl. API requests)', mb(afterApi.hwm), '');
+    line('RSS (max) above the idle monitor', mb(maxRss - idle.rss), '');
     line('DB growth (steady state)', `${(perDay / 1e9).toFixed(2)} GB/day`, '');
     line('DB size at the 7-day retention', `${((perDay * 7) / 1e9).toFixed(1)} GB`, '');
     line(
@@ -343,8 +440,7 @@ async function main(): Promise<void> {
         : `\nPASS: all ${results.length} targets met`,
     );
   } finally {
-    await app?.close();
-    await db.close();
+    await monitor?.stop();
     await pg?.stop();
     await nats.stop();
     await rm(dir, { recursive: true, force: true });

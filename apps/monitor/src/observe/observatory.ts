@@ -26,24 +26,22 @@ export interface ObservatoryOptions {
   onError?: (err: unknown) => void;
 }
 
-/** The connection and subscription lists of one scrape of one endpoint, kept for the next one's rates. */
-interface Counted {
+/** The connection or subscription list of one fetch from one endpoint, kept for the next one's rates. */
+interface Counted<T> {
   t: number;
   /** The server's start time: a restart reuses connection ids, so it yields no rates. */
   start: number;
-  conns: readonly ConnInfo[];
-  subs: readonly SubDetail[];
+  items: readonly T[];
 }
 
 /**
- * The last two scrapes of one endpoint. Rates are worked out when a view first asks for them: per scrape
- * this only keeps a reference to lists the snapshot holds anyway.
+ * The last two fetches of one list of one endpoint. Rates are worked out when a view first asks for them:
+ * per scrape this only keeps a reference to a list the snapshot holds anyway.
  */
-interface RateTrack {
-  prev?: Counted;
-  cur: Counted;
-  connRates?: Map<number, [number | null, number | null]>;
-  subRates?: Map<string, [number | null, number | null]>;
+interface RateTrack<T, K> {
+  prev?: Counted<T>;
+  cur: Counted<T>;
+  rates?: Map<K, [number | null, number | null]>;
 }
 
 /** A scraped server that answered its last scrape, with the body of that scrape. */
@@ -64,7 +62,8 @@ export class Observatory {
   readonly store: SeriesStore;
   readonly hub: LiveHub<LiveItem>;
   readonly #opts: ObservatoryOptions;
-  readonly #rates = new Map<string, RateTrack>();
+  readonly #connTracks = new Map<string, RateTrack<ConnInfo, number>>();
+  readonly #subTracks = new Map<string, RateTrack<SubDetail, string>>();
   #timers: NodeJS.Timeout[] = [];
   /** Bumped whenever the scraped state or the store changes; views cache their work per generation. */
   generation = 0;
@@ -123,8 +122,16 @@ export class Observatory {
   ingest(s: VarzSample): SeriesSample[] {
     this.generation++;
     const t = s.time.getTime();
-    // A carried-over /jsz was ingested when it was fetched: reading it again would be a false sample.
-    const observations = extractObservations(s.jszFresh ? s.snapshot : { ...s.snapshot, jsz: undefined });
+    // A carried-over /jsz or /subsz was ingested when it was fetched: reading it again would be a false sample.
+    const snap =
+      s.jszFresh && s.subszFresh
+        ? s.snapshot
+        : {
+            ...s.snapshot,
+            jsz: s.jszFresh ? s.snapshot.jsz : undefined,
+            subsz: s.subszFresh ? s.snapshot.subsz : undefined,
+          };
+    const observations = extractObservations(snap);
     const added = this.store.ingestServer(s.targetId, s.varz.server_id, t, observations, {
       samples: this.hub.size > 0,
     });
@@ -186,39 +193,33 @@ export class Observatory {
 
   /** Messages per second from / to one connection over the last scrape interval. */
   connectionRates(state: EndpointState, cid: number): [number | null, number | null] {
-    const track = this.#rates.get(endpointKey(state));
+    const track = this.#connTracks.get(endpointKey(state));
     if (!track) return [null, null];
-    track.connRates ??= rates(
+    track.rates ??= rates(
       track,
-      (r) => r.conns,
       (c) => c.cid,
       (c) => [c.in_msgs ?? 0, c.out_msgs ?? 0],
     );
-    return track.connRates.get(cid) ?? [null, null];
+    return track.rates.get(cid) ?? [null, null];
   }
 
   /** Messages per second delivered to one subscription (`account subject queue sid cid`). */
   subscriptionRate(state: EndpointState, key: string): number | null {
-    const track = this.#rates.get(endpointKey(state));
+    const track = this.#subTracks.get(endpointKey(state));
     if (!track) return null;
-    track.subRates ??= rates(
-      track,
-      (r) => r.subs,
-      subscriptionKey,
-      (s) => [s.msgs ?? 0, 0],
-    );
-    return track.subRates.get(key)?.[0] ?? null;
+    track.rates ??= rates(track, subscriptionKey, (s) => [s.msgs ?? 0, 0]);
+    return track.rates.get(key)?.[0] ?? null;
   }
 
   #track(s: VarzSample, t: number): void {
     const k = `${s.targetId}\u0000${s.monitorUrl}`;
-    const cur: Counted = {
-      t,
-      start: Date.parse(s.snapshot.varz.start ?? '') || 0,
-      conns: s.snapshot.connz?.connections ?? [],
-      subs: s.snapshot.subsz?.subscriptions_list ?? [],
-    };
-    this.#rates.set(k, { prev: this.#rates.get(k)?.cur, cur });
+    const start = Date.parse(s.snapshot.varz.start ?? '') || 0;
+    const push = <T, K>(tracks: Map<string, RateTrack<T, K>>, items: readonly T[]) =>
+      tracks.set(k, { prev: tracks.get(k)?.cur, cur: { t, start, items } });
+    push(this.#connTracks, s.snapshot.connz?.connections ?? []);
+    // A carried-over list is the one already tracked: tracking it again would read as zero rates.
+    if (s.subszFresh || !this.#subTracks.has(k))
+      push(this.#subTracks, s.snapshot.subsz?.subscriptions_list ?? []);
   }
 
   #publish(added: readonly SeriesSample[]): void {
@@ -234,7 +235,9 @@ export class Observatory {
   /** Forgets a removed target's connection and subscription rate state. */
   forgetTarget(targetId: string): void {
     const prefix = `${targetId}\u0000`;
-    for (const k of this.#rates.keys()) if (k.startsWith(prefix)) this.#rates.delete(k);
+    for (const tracks of [this.#connTracks, this.#subTracks]) {
+      for (const k of tracks.keys()) if (k.startsWith(prefix)) tracks.delete(k);
+    }
   }
 }
 
@@ -249,8 +252,7 @@ const gauges = (sums: Map<string, number>): Observation[] =>
  * that restarted reuses them all: no rate.
  */
 function rates<T, K>(
-  track: RateTrack,
-  list: (c: Counted) => readonly T[],
+  track: RateTrack<T, K>,
   keyOf: (item: T) => K,
   counters: (item: T) => [number, number],
 ): Map<K, [number | null, number | null]> {
@@ -259,8 +261,8 @@ function rates<T, K>(
   const dt = prev ? (cur.t - prev.t) / 1000 : 0;
   const before = new Map<K, [number, number]>();
   if (prev && dt > 0 && prev.start === cur.start)
-    for (const x of list(prev)) before.set(keyOf(x), counters(x));
-  for (const x of list(cur)) {
+    for (const x of prev.items) before.set(keyOf(x), counters(x));
+  for (const x of cur.items) {
     const [a, b] = counters(x);
     const p = before.get(keyOf(x));
     out.set(keyOf(x), !p || a < p[0] || b < p[1] ? [null, null] : [(a - p[0]) / dt, (b - p[1]) / dt]);

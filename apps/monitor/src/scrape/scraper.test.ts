@@ -173,3 +173,51 @@ test('/jsz of a server with many streams and consumers is fetched less often unl
     await new Promise((r) => fake.close(r));
   }
 });
+
+test('/subsz of a server with many subscriptions is fetched less often and carried over in between', async () => {
+  // A monitoring endpoint listing 50 subscriptions; everything but /varz and /subsz is missing.
+  const subs = Array.from({ length: 50 }, (_, i) => ({
+    account: '$G',
+    subject: `s.${i}`,
+    sid: `${i}`,
+    msgs: i,
+  }));
+  const fake = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/varz') res.end(JSON.stringify({ server_id: 'S' }));
+    else if (path === '/subsz') res.end(JSON.stringify({ num_subscriptions: 50, subscriptions_list: subs }));
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(fake.address() as { port: number }).port}`;
+  const scrape = async (subszEntriesPerScrape: number) => {
+    // Scrapes 120 ms apart at a 100 ms interval: /subsz is due each time unless the server is big.
+    const scraper = new Scraper({ intervalMs: 100, timeoutMs: 2000, subszEntriesPerScrape });
+    const samples: VarzSample[] = [];
+    scraper.on('sample', (s) => samples.push(s));
+    scraper.setTarget({ id: 't', name: 'x', monitorUrls: [url], embedded: false });
+    for (let i = 0; i < 3; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 120));
+      await scraper.scrapeNow('t');
+    }
+    await scraper.stop();
+    return samples;
+  };
+  try {
+    const small = await scrape(100);
+    assert.deepEqual(
+      small.map((s) => s.subszFresh),
+      [true, true, true],
+    );
+    // 50 subscriptions at 1 per scrape: one /subsz every 50 intervals.
+    const big = await scrape(1);
+    assert.deepEqual(
+      big.map((s) => s.subszFresh),
+      [true, false, false],
+    );
+    assert.equal(big[2]?.snapshot.subsz, big[0]?.snapshot.subsz, 'the last /subsz is carried over');
+    assert.equal(big[2]?.snapshot.subsz?.subscriptions_list?.length, 50);
+  } finally {
+    await new Promise((r) => fake.close(r));
+  }
+});

@@ -40,6 +40,8 @@ export interface VarzSample {
   snapshot: ServerScrape;
   /** False when `snapshot.jsz` was carried over from an earlier scrape (see `jszEveryMs`). */
   jszFresh: boolean;
+  /** False when `snapshot.subsz` was carried over from an earlier scrape (see `subszEntriesPerScrape`). */
+  subszFresh: boolean;
   discovered: boolean;
 }
 
@@ -102,6 +104,12 @@ export interface ScraperOptions {
   jszEveryMs?: number;
   /** See `jszEveryMs` (default 2,000). */
   jszEntitiesPerScrape?: number;
+  /**
+   * /subsz (every subscription, the second largest body) is fetched every scrape while the last one listed
+   * at most this many subscriptions, one scrape in N above N times that, and carried over in between
+   * (default 2,000).
+   */
+  subszEntriesPerScrape?: number;
 }
 
 interface Endpoint {
@@ -114,6 +122,8 @@ interface Endpoint {
   jszConfigAt?: number;
   /** When /jsz was last fetched. */
   jszAt?: number;
+  /** When /subsz was last fetched. */
+  subszAt?: number;
 }
 
 /**
@@ -139,6 +149,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
       discover: true,
       jszConfigEveryMs: 30_000,
       jszEntitiesPerScrape: 2_000,
+      subszEntriesPerScrape: 2_000,
       ...opts,
     };
   }
@@ -292,6 +303,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
         const [key, path] = extras[i]!;
         if (r.status === 'fulfilled') {
           (snapshot as unknown as Record<string, unknown>)[key] = r.value;
+          if (key === 'subsz') endpoint.subszAt = time.getTime();
           if (key !== 'jsz') return;
           endpoint.jszAt = time.getTime();
           if (path === JSZ_WITH_CONFIG) endpoint.jszConfigAt = time.getTime();
@@ -309,6 +321,10 @@ export class Scraper extends EventEmitter<ScraperEvents> {
       const jszFresh = snapshot.jsz !== undefined;
       if (!jszFresh && extras.every(([key]) => key !== 'jsz') && state.snapshot?.jsz) {
         snapshot.jsz = state.snapshot.jsz;
+      }
+      const subszFresh = snapshot.subsz !== undefined;
+      if (!subszFresh && extras.every(([key]) => key !== 'subsz') && state.snapshot?.subsz) {
+        snapshot.subsz = state.snapshot.subsz;
       }
       if (needConfig) {
         try {
@@ -336,6 +352,7 @@ export class Scraper extends EventEmitter<ScraperEvents> {
           varz: body,
           snapshot,
           jszFresh,
+          subszFresh,
           discovered: state.discovered,
         });
         this.#maybeDiscover(state.target.id);
@@ -359,11 +376,21 @@ export class Scraper extends EventEmitter<ScraperEvents> {
     return (Object.entries(this.extraPaths) as [ExtraEndpoint, string][])
       .filter(([key]) => {
         // Half an interval of slack so timer jitter does not skip a due fetch.
+        const last = endpoint.state.snapshot;
+        const slack = this.#opts.intervalMs / 2;
         if (
           key === 'jsz' &&
           endpoint.jszAt !== undefined &&
-          endpoint.state.snapshot?.jsz &&
-          now - endpoint.jszAt < this.#jszEveryMs(endpoint.state.snapshot.jsz) - this.#opts.intervalMs / 2
+          last?.jsz &&
+          now - endpoint.jszAt < this.#jszEveryMs(last.jsz) - slack
+        ) {
+          return false;
+        }
+        if (
+          key === 'subsz' &&
+          endpoint.subszAt !== undefined &&
+          last?.subsz &&
+          now - endpoint.subszAt < this.#subszEveryMs(last.subsz) - slack
         ) {
           return false;
         }
@@ -382,6 +409,12 @@ export class Scraper extends EventEmitter<ScraperEvents> {
     if (this.#opts.jszEveryMs !== undefined) return this.#opts.jszEveryMs;
     const entities = (last.streams ?? 0) + (last.consumers ?? 0);
     return this.#opts.intervalMs * Math.max(1, Math.ceil(entities / this.#opts.jszEntitiesPerScrape));
+  }
+
+  // The same for /subsz: 10,000 subscriptions are 1.4 MB of JSON, and the subject tree changes slowly.
+  #subszEveryMs(last: SubszFull): number {
+    const entries = last.subscriptions_list?.length ?? 0;
+    return this.#opts.intervalMs * Math.max(1, Math.ceil(entries / this.#opts.subszEntriesPerScrape));
   }
 
   // Discovery runs at most once per `discoveryEveryMs` per target and only when a route names a server
