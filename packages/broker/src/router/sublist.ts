@@ -27,6 +27,13 @@ class Node<S> {
   next: Level<S> | null = null;
   readonly psubs = new Set<S>();
   qsubs: Map<string, Set<S>> | null = null;
+  /** This node's subscriptions as a match result, built on demand; dropped when they change. */
+  result: MatchResult<S> | null = null;
+
+  /** No subscriptions here (there may be some below). */
+  isBare(): boolean {
+    return this.psubs.size === 0 && (this.qsubs === null || this.qsubs.size === 0);
+  }
 
   isEmpty(): boolean {
     return (
@@ -106,6 +113,7 @@ export class Sublist<S extends Routable> {
       level = node.next;
     }
     if (!node) return;
+    node.result = null;
     if (sub.queue === '') node.psubs.add(sub);
     else {
       if (!node.qsubs) node.qsubs = new Map();
@@ -143,6 +151,7 @@ export class Sublist<S extends Routable> {
     const last = path[path.length - 1];
     if (!last) return false;
     const node = last.node;
+    node.result = null;
     if (sub.queue === '') {
       if (!node.psubs.delete(sub)) return false;
     } else {
@@ -183,10 +192,21 @@ export class Sublist<S extends Routable> {
         return hit;
       }
     }
-    const psubs: S[] = [];
-    const qsubs: S[][] = [];
-    matchLevel(this.root, subject, 0, psubs, qsubs);
-    const result: MatchResult<S> = psubs.length === 0 && qsubs.length === 0 ? EMPTY : { psubs, qsubs };
+    // Results are never mutated once returned, so a match that reaches a single node can share that
+    // node's result: a subject used once (an ack, a reply inbox) then costs no allocation.
+    const hits = matchScratch;
+    hits.length = 0;
+    matchLevel(this.root, subject, 0, hits);
+    let result: MatchResult<S>;
+    if (hits.length === 0) result = EMPTY;
+    else if (hits.length === 1) result = nodeResult(hits[0] as Node<S>);
+    else {
+      const psubs: S[] = [];
+      const qsubs: S[][] = [];
+      for (const n of hits) addNode(n as Node<S>, psubs, qsubs);
+      result = psubs.length === 0 && qsubs.length === 0 ? EMPTY : { psubs, qsubs };
+    }
+    hits.length = 0;
     if (this.cacheSize > 0 && this.admit(subject)) {
       if (this.cache.size >= this.cacheSize) {
         // Evict the oldest quarter (Map keeps insertion order).
@@ -248,6 +268,19 @@ export class Sublist<S extends Routable> {
   }
 }
 
+/** Nodes reached by the match in progress (matching is synchronous, so one array serves every call). */
+const matchScratch: Node<unknown>[] = [];
+
+function nodeResult<S>(node: Node<S>): MatchResult<S> {
+  if (node.result === null) {
+    const psubs: S[] = [];
+    const qsubs: S[][] = [];
+    addNode(node, psubs, qsubs);
+    node.result = psubs.length === 0 && qsubs.length === 0 ? EMPTY : { psubs, qsubs };
+  }
+  return node.result;
+}
+
 function addNode<S>(node: Node<S>, psubs: S[], qsubs: S[][]): void {
   for (const s of node.psubs) psubs.push(s);
   if (node.qsubs !== null) {
@@ -273,21 +306,22 @@ function addNode<S>(node: Node<S>, psubs: S[], qsubs: S[][]): void {
  * has literal children to look up: below `$JS.ACK.<stream>.<consumer>.>` the five numeric tokens of
  * an ack subject are never materialised.
  */
-function matchLevel<S>(level: Level<S>, subject: string, pos: number, psubs: S[], qsubs: S[][]): void {
+function matchLevel<S>(level: Level<S>, subject: string, pos: number, hits: Node<unknown>[]): void {
   let l: Level<S> | null = level;
   while (l !== null) {
     const dot = subject.indexOf('.', pos);
     const last = dot < 0;
-    if (l.fwc !== null) addNode(l.fwc, psubs, qsubs);
+    if (l.fwc !== null && !l.fwc.isBare()) hits.push(l.fwc);
     if (l.pwc !== null) {
-      if (last) addNode(l.pwc, psubs, qsubs);
-      else if (l.pwc.next !== null) matchLevel(l.pwc.next, subject, dot + 1, psubs, qsubs);
+      if (last) {
+        if (!l.pwc.isBare()) hits.push(l.pwc);
+      } else if (l.pwc.next !== null) matchLevel(l.pwc.next, subject, dot + 1, hits);
     }
     if (l.nodes.size === 0) return;
     const node: Node<S> | undefined = l.nodes.get(last ? subject.slice(pos) : subject.slice(pos, dot));
     if (node === undefined) return;
     if (last) {
-      addNode(node, psubs, qsubs);
+      if (!node.isBare()) hits.push(node);
       return;
     }
     l = node.next;

@@ -36,6 +36,7 @@ import {
   encodeMsg,
   erasedRecord,
   HDR_LEN,
+  intactRecordLen,
   MAX_DEL_PER_RECORD,
   msgRecordLen,
   OVERHEAD,
@@ -686,7 +687,7 @@ export class FileStore extends IndexedStore {
     if (this.cacheGet(seq) !== undefined) this.cache[seq & this.cacheMask] = undefined;
   }
 
-  protected load(seq: number, idx: number): StoredMessage | undefined {
+  protected load(seq: number, idx: number, subject: string): StoredMessage | undefined {
     const hit = this.cacheGet(seq);
     if (hit !== undefined) return hit;
     const blkId = this.ext[BLK]![idx]!;
@@ -701,7 +702,7 @@ export class FileStore extends IndexedStore {
       if (!r.ok || r.type !== T_MSG || readSeq(this.wbuf, at + 12) !== seq) {
         throw new StoreError('CORRUPT', `buffered message ${seq} at ${off} is unreadable`);
       }
-      const msg = decodeMsg(this.wbuf, at, r.len);
+      const msg = decodeMsg(this.wbuf, at, r.len, subject);
       this.cachePut(seq, msg);
       return msg;
     }
@@ -713,12 +714,12 @@ export class FileStore extends IndexedStore {
     if (!first.ok || first.type !== T_MSG || readSeq(buf, 12) !== seq) {
       throw new StoreError('CORRUPT', `message ${seq} in ${blockName(blkId)} at ${off} is unreadable`);
     }
-    const msg = decodeMsg(buf, 0, first.len);
+    const msg = decodeMsg(buf, 0, first.len, subject);
     let pos = first.len;
     while (this.cacheSize > 1 && pos < got) {
-      const r = checkRecord(buf, pos, got);
-      if (!r.ok) break;
-      if (r.type === T_MSG) {
+      const rlen = intactRecordLen(buf, pos, got);
+      if (rlen < 0) break;
+      if (buf[pos + 4] === T_MSG) {
         const s = readSeq(buf, pos + 12);
         const i = this.slotOf(s);
         if (
@@ -727,10 +728,10 @@ export class FileStore extends IndexedStore {
           this.ext[OFF]![i] === off + pos &&
           this.cacheGet(s) === undefined
         ) {
-          this.cachePut(s, decodeMsg(buf, pos, r.len));
+          this.cachePut(s, decodeMsg(buf, pos, rlen, this.subjectOfSlot(i)));
         }
       }
-      pos += r.len;
+      pos += rlen;
     }
     this.cachePut(seq, msg);
     return msg;

@@ -182,6 +182,20 @@ export function checkRecord(buf: Buffer, off: number, end: number): ParseResult 
   return { ok: true, type, len };
 }
 
+/**
+ * The length of the intact record at `off` (frame and checksum checked, any type), or -1: the
+ * allocation-free form of checkRecord for hot loops that only skip bad records.
+ */
+export function intactRecordLen(buf: Buffer, off: number, end: number): number {
+  if (end - off < 4) return -1;
+  const len = buf.readUInt32LE(off);
+  if (len < OVERHEAD || len > MAX_RECORD || off + len > end) return -1;
+  const type = buf[off + 4]!;
+  if (type < T_MSG || type > T_ERASED) return -1;
+  if (crc32(buf.subarray(off + 4, off + len - CRC_LEN)) !== buf.readUInt32LE(off + len - CRC_LEN)) return -1;
+  return len;
+}
+
 export interface DecodedMsg {
   seq: number;
   time: bigint;
@@ -190,13 +204,16 @@ export interface DecodedMsg {
   data: Uint8Array;
 }
 
-/** Decodes a checked message record, copying its payload out of `buf`. */
-export function decodeMsg(buf: Buffer, off: number, len: number): DecodedMsg {
+/**
+ * Decodes a checked message record, copying its payload out of `buf`. `subject`: the record's subject
+ * when the caller knows it already (the store's index), saving a string per message.
+ */
+export function decodeMsg(buf: Buffer, off: number, len: number, subject?: string): DecodedMsg {
   const slen = buf.readUInt16LE(off + 6);
   const hlen = buf.readUInt32LE(off + 8);
   const hasHeaders = (buf[off + 5]! & F_HEADERS) !== 0;
   const p = off + HDR_LEN;
-  const subject = buf.toString('utf8', p, p + slen);
+  subject ??= buf.toString('utf8', p, p + slen);
   const body = Buffer.from(buf.subarray(p + slen, off + len - CRC_LEN));
   return {
     seq: readSeq(buf, off + 12),
