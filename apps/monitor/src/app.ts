@@ -10,6 +10,7 @@ import { AuditLog } from './audit/log.js';
 import { Sessions } from './auth/sessions.js';
 import type { SecretBox } from './crypto.js';
 import { RateLimited, registerErrorHandler } from './errors.js';
+import { NatsPool } from './nats/pool.js';
 import { addAuthHooks } from './plugins/auth.js';
 import { accountsAdminRoutes } from './routes/accounts-admin.js';
 import { adminRoutes } from './routes/admin-plugin.js';
@@ -75,6 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     errorResponseBuilder: (_request, context) => new RateLimited(context.after),
   });
 
+  // One connection per target, shared by administration and the observability's message-time lookups.
+  const natsPool = new NatsPool(deps.prisma, deps.secretBox);
   await app.register(async (api) => {
     addAuthHooks(api, sessions);
     await api.register(healthRoutes, { prisma: deps.prisma });
@@ -87,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await api.register(observabilityRoutes, {
       scraper: deps.scraper,
       prisma: deps.prisma,
+      nats: natsPool,
       ...deps.observability,
     });
     await api.register(targetsRoutes, {
@@ -97,7 +101,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       validationTimeoutMs: deps.validationTimeoutMs ?? 3000,
     });
     await api.register(auditRoutes, { audit });
-    await api.register(adminRoutes, { prisma: deps.prisma, audit, sessions, secretBox: deps.secretBox });
+    await api.register(adminRoutes, {
+      prisma: deps.prisma,
+      audit,
+      sessions,
+      secretBox: deps.secretBox,
+      pool: natsPool,
+    });
     await api.register(messagesRoutes, { prisma: deps.prisma, audit, secretBox: deps.secretBox });
     await api.register(accountsAdminRoutes, { prisma: deps.prisma, audit, secretBox: deps.secretBox });
   });

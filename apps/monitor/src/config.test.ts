@@ -48,6 +48,7 @@ test('observability bounds take durations with units and have safe defaults', ()
   assert.equal(d.rollupRetentionMs, 7 * 86_400_000);
   assert.equal(d.metricsAccess, 'loopback');
   assert.equal(d.discoverPeers, true);
+  assert.equal(d.lagExactAgeLookups, 50);
   const c = loadConfig({
     SERIES_RAW_RETENTION: '30m',
     SERIES_ROLLUP_RETENTION: '2d',

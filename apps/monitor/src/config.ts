@@ -51,6 +51,11 @@ export const ConfigEnv = Type.Object({
   SUBSZ_LIMIT: count(10_000),
   /** Add cluster peers found through /routez and connect_urls to their target (in memory, verified). */
   DISCOVER_PEERS: Type.Boolean({ default: true }),
+  /**
+   * Lagging consumers per server scrape whose oldest unacked message time is fetched over NATS (the
+   * most behind first; 0: none, ages are then estimated).
+   */
+  LAG_EXACT_AGE_LOOKUPS: count(50, 0),
   /** Server-Sent Events: clients at once, points queued per client, heartbeat comment interval. */
   LIVE_MAX_CLIENTS: count(200),
   LIVE_QUEUE: count(5_000),
@@ -99,6 +104,8 @@ export interface ObservabilityConfig {
   connzLimit: number;
   subszLimit: number;
   discoverPeers: boolean;
+  /** Lagging consumers per server scrape whose oldest unacked message time is fetched over NATS (0: none). */
+  lagExactAgeLookups: number;
   liveMaxClients: number;
   liveQueue: number;
   liveHeartbeatMs: number;
@@ -150,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connzLimit: c.CONNZ_LIMIT,
       subszLimit: c.SUBSZ_LIMIT,
       discoverPeers: c.DISCOVER_PEERS,
+      lagExactAgeLookups: c.LAG_EXACT_AGE_LOOKUPS,
       liveMaxClients: c.LIVE_MAX_CLIENTS,
       liveQueue: c.LIVE_QUEUE,
       liveHeartbeatMs: c.LIVE_HEARTBEAT_MS,

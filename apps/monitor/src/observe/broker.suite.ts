@@ -17,10 +17,13 @@ import type {
   TopologyResponse,
 } from '@tern/contracts';
 import type { FastifyInstance } from 'fastify';
+import { createObservatory, OBSERVABILITY_DEFAULTS } from '../routes/observability.js';
 import { Scraper } from '../scrape/scraper.js';
 import { type Client, login, type TestDatabase, testApp } from '../test-support/app.js';
+import { checkExactOldestUnackedAge } from '../test-support/lag.js';
 import { waitFor } from '../test-support/nats.js';
 import { sharedDatabase } from '../test-support/shared-db.js';
+import type { Observatory } from './observatory.js';
 
 // The same user-visible numbers from Tern's own broker (which has no /jsz or /accstatz: those are
 // skipped as unsupported, not reported as failures).
@@ -29,6 +32,7 @@ describe("observability of Tern's broker", () => {
   let broker: ServerHandle;
   let tdb: TestDatabase;
   let app: FastifyInstance;
+  let obs: Observatory;
   let viewer: Client;
   let target: Target;
   let nc: NatsConnection;
@@ -46,7 +50,8 @@ describe("observability of Tern's broker", () => {
     broker = await startServer({ host: '127.0.0.1', port: -1, httpPort: -1, jetstream: true, storeDir: dir });
     tdb = await sharedDatabase();
     const scraper = new Scraper({ intervalMs: 250, timeoutMs: 2000 });
-    ({ app } = await testApp(tdb.db, { scraper }));
+    obs = createObservatory(scraper, tdb.db.prisma, OBSERVABILITY_DEFAULTS);
+    ({ app } = await testApp(tdb.db, { scraper, observability: { observatory: obs } }));
     scraper.start();
     const admin = await login(app, 'admin');
     viewer = await login(app, 'viewer');
@@ -128,6 +133,12 @@ describe("observability of Tern's broker", () => {
     const streams = await get<StreamsResponse>(`/api/streams?target=${target.id}`);
     assert.equal(streams.streams[0]?.name, 'JOBS');
     assert.equal(streams.streams[0]?.messages, 30);
+  });
+
+  test("lag: a consumer's oldest unacked age is its message's real age, fetched over NATS", async () => {
+    await checkExactOldestUnackedAge(nc, obs, target.id, () =>
+      get<ConsumersResponse>(`/api/consumers?target=${target.id}`),
+    );
   });
 
   test('a stopped broker is marked down with the reason', async () => {

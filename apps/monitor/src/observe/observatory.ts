@@ -4,6 +4,7 @@ import type { EndpointState, Scraper, ServerScrape, VarzSample } from '../scrape
 import { extractObservations, type Observation } from '../series/extract.js';
 import { LiveHub } from '../series/live.js';
 import type { SeriesSample, SeriesStore } from '../series/store.js';
+import type { UnackedTimes } from './unacked.js';
 
 /** What `GET /api/live` streams: new series points and server status changes. */
 export type LiveItem = { type: 'sample'; sample: LiveSample } | { type: 'status'; status: LiveStatusEvent };
@@ -65,6 +66,7 @@ export class Observatory {
   readonly #connTracks = new Map<string, RateTrack<ConnInfo, number>>();
   readonly #subTracks = new Map<string, RateTrack<SubDetail, string>>();
   #timers: NodeJS.Timeout[] = [];
+  #unacked: UnackedTimes | undefined;
   /** Bumped whenever the scraped state or the store changes; views cache their work per generation. */
   generation = 0;
   readonly #onSample = (s: VarzSample) => this.ingest(s);
@@ -78,6 +80,7 @@ export class Observatory {
   readonly #onRemoved = (targetId: string) => {
     this.generation++;
     this.forgetTarget(targetId);
+    this.#unacked?.forgetTarget(targetId);
     void this.store.deleteTarget(targetId).catch((err: unknown) => this.#opts.onError?.(err));
   };
 
@@ -89,6 +92,19 @@ export class Observatory {
     this.scraper.on('sample', this.#onSample);
     this.scraper.on('status', this.#onStatus);
     this.scraper.on('removed', this.#onRemoved);
+  }
+
+  /**
+   * Looks up the real time of lagging consumers' oldest unacked messages over NATS from now on (without
+   * it, ages are estimated from the stream's first and last times); a second call is ignored.
+   */
+  useUnackedTimes(u: UnackedTimes): void {
+    this.#unacked ??= u;
+  }
+
+  /** Ends the lookups of oldest unacked times (before the NATS connections they use close). */
+  async stopUnackedTimes(): Promise<void> {
+    await this.#unacked?.close();
   }
 
   /** Starts the aggregate and maintenance timers. */
@@ -115,6 +131,7 @@ export class Observatory {
     this.scraper.off('status', this.#onStatus);
     this.scraper.off('removed', this.#onRemoved);
     this.hub.close();
+    await this.stopUnackedTimes();
     await this.store.close().catch(() => undefined);
   }
 
@@ -132,8 +149,11 @@ export class Observatory {
             subsz: s.subszFresh ? s.snapshot.subsz : undefined,
           };
     const observations = extractObservations(snap);
+    // Times fetched after earlier scrapes; this one's missing ones are fetched for the next.
+    const oldestUnackedTimes = this.#unacked?.lookup(s.targetId, snap.jsz);
     const added = this.store.ingestServer(s.targetId, s.varz.server_id, t, observations, {
       samples: this.hub.size > 0,
+      ...(oldestUnackedTimes ? { oldestUnackedTimes } : {}),
     });
     this.#track(s, t);
     this.#publish(added);

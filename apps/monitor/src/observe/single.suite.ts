@@ -22,6 +22,7 @@ import type { FastifyInstance } from 'fastify';
 import { createObservatory, OBSERVABILITY_DEFAULTS } from '../routes/observability.js';
 import { Scraper } from '../scrape/scraper.js';
 import { type Client, login, type TestDatabase, testApp } from '../test-support/app.js';
+import { checkExactOldestUnackedAge } from '../test-support/lag.js';
 import { startNatsServer, type TestNats, waitFor } from '../test-support/nats.js';
 import { sharedDatabase } from '../test-support/shared-db.js';
 import type { Observatory } from './observatory.js';
@@ -317,6 +318,10 @@ describe('observability of a single nats-server with JetStream', () => {
     ]) {
       assert.ok(paths.includes(p), `${p} is documented`);
     }
+  });
+
+  test("lag: a consumer's oldest unacked age is its message's real age, fetched over NATS", async () => {
+    await checkExactOldestUnackedAge(nc, obs, target.id, () => get<ConsumersResponse>('/api/consumers'));
   });
 
   test('a stopped server is marked down with the reason', async () => {

@@ -22,6 +22,8 @@ export interface AdminRoutesOptions {
   audit: AuditLog;
   sessions: Sessions;
   secretBox: SecretBox;
+  /** The NATS connections to use (closed with the app); default a pool of its own. */
+  pool?: NatsPool;
   /** Listen for outside changes on every target (default true). */
   advisories?: boolean;
 }
@@ -47,7 +49,7 @@ const HOUR = 60 * 60 * 1000;
  */
 export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesOptions> = async (app, opts) => {
   const { prisma, audit } = opts;
-  const pool = new NatsPool(prisma, opts.secretBox);
+  const pool = opts.pool ?? new NatsPool(prisma, opts.secretBox);
   const known = new KnownConfigs(prisma);
   const js = new JetStreamAdmin(pool, known);
   const kv = new KvAdmin(js);

@@ -3,6 +3,7 @@ import type { PrismaClient } from '@tern/db';
 import type { ObservabilityConfig } from '../config.js';
 import { Observatory } from '../observe/observatory.js';
 import { persistPolicy } from '../observe/persist.js';
+import { type TargetConnections, UnackedTimes } from '../observe/unacked.js';
 import type { Scraper } from '../scrape/scraper.js';
 import { LiveHub } from '../series/live.js';
 import { SeriesStore } from '../series/store.js';
@@ -23,6 +24,8 @@ export interface ObservabilityRoutesOptions {
   /** Built here from `config` (rollups in `prisma`) unless given, e.g. by a test or the benchmark. */
   observatory?: Observatory;
   config?: Partial<ObservabilityConfig>;
+  /** The monitor's NATS connections, to fetch the time of lagging consumers' oldest unacked message. */
+  nats?: TargetConnections;
 }
 
 /** Default bounds when the app is built without a config (tests). */
@@ -35,6 +38,7 @@ export const OBSERVABILITY_DEFAULTS: ObservabilityConfig = {
   connzLimit: 1_024,
   subszLimit: 10_000,
   discoverPeers: true,
+  lagExactAgeLookups: 50,
   liveMaxClients: 200,
   liveQueue: 5_000,
   liveHeartbeatMs: 15_000,
@@ -77,7 +81,16 @@ export const observabilityRoutes: FastifyPluginAsyncTypebox<ObservabilityRoutesO
 ) => {
   const config = { ...OBSERVABILITY_DEFAULTS, ...opts.config };
   const obs = opts.observatory ?? createObservatory(opts.scraper, opts.prisma, config);
+  if (opts.nats && config.lagExactAgeLookups > 0) {
+    obs.useUnackedTimes(
+      new UnackedTimes({ connections: opts.nats, maxPerScrape: config.lagExactAgeLookups }),
+    );
+  }
   obs.start();
+  // Before any onClose hook closes the pooled connections the lookups use.
+  app.addHook('preClose', async () => {
+    await obs.stopUnackedTimes();
+  });
   app.addHook('onClose', async () => {
     await obs.stop();
   });
