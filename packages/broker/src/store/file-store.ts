@@ -359,12 +359,13 @@ export class FileStore extends IndexedStore {
     return erased;
   }
 
-  private openBlock(id: number, base: number): Block {
+  /** Registers block `id`; `open`: 'r+' for an existing file, 'wx+' for a new one, null for none (-1). */
+  private addBlock(id: number, base: number, open: 'r+' | 'wx+' | null): Block {
     const file = path.join(this.blkDir, blockName(id));
     const blk: Block = {
       id,
       file,
-      fd: fs.openSync(file, 'r+'),
+      fd: open === null ? -1 : fs.openSync(file, open),
       size: 0,
       written: 0,
       live: 0,
@@ -379,23 +380,13 @@ export class FileStore extends IndexedStore {
     return blk;
   }
 
+  private openBlock(id: number, base: number): Block {
+    return this.addBlock(id, base, 'r+');
+  }
+
+  /** A block the snapshot lists but that is gone from disk (checked once the tail is replayed). */
   private ghostBlock(id: number, base: number): Block {
-    const blk: Block = {
-      id,
-      file: path.join(this.blkDir, blockName(id)),
-      fd: -1,
-      size: 0,
-      written: 0,
-      live: 0,
-      extTomb: false,
-      base,
-      dirty: false,
-      syncing: 0,
-      closeWhenSynced: false,
-    };
-    this.blocks.push(blk);
-    this.byId.set(id, blk);
-    return blk;
+    return this.addBlock(id, base, null);
   }
 
   private replayBlock(id: number): Block {
@@ -488,23 +479,7 @@ export class FileStore extends IndexedStore {
   // ---- blocks and writes ----------------------------------------------------------------------
 
   private newBlock(id: number, base: number): void {
-    const file = path.join(this.blkDir, blockName(id));
-    const fd = fs.openSync(file, 'wx+');
-    const blk: Block = {
-      id,
-      file,
-      fd,
-      size: 0,
-      written: 0,
-      live: 0,
-      extTomb: false,
-      base,
-      dirty: false,
-      syncing: 0,
-      closeWhenSynced: false,
-    };
-    this.blocks.push(blk);
-    this.byId.set(id, blk);
+    const blk = this.addBlock(id, base, 'wx+');
     this.active = blk;
     this.wlen = encodeMark(this.wbuf, 0, T_BASE, base, this.lastTime);
     blk.size = this.wlen;
