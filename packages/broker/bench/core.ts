@@ -7,10 +7,11 @@
  *   npm run bench -- --seconds=5 --rounds=3 --only=pubsub,fanout
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds, rss } from '../src/test-support/proc.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CLI = join(here, '..', 'dist', 'cli.js');
@@ -67,20 +68,6 @@ async function stopServer(s: Srv): Promise<void> {
   const done = new Promise((r) => s.child.once('exit', r));
   s.child.kill('SIGTERM');
   await done;
-}
-
-/** Peak and current RSS of a process, from /proc (bytes). */
-function rss(pid: number): { peak: number; now: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (k: string) => Number(new RegExp(`${k}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
-  return { peak: kb('VmHWM'), now: kb('VmRSS') };
-}
-
-/** CPU seconds (user+system) a process has used, from /proc (clock ticks at 100 Hz). */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** A raw connection: counts MSG frames by scanning for the fixed-size frames the scenarios use. */

@@ -3,12 +3,13 @@
 // rounds, and the server's CPU time per message for async publish and consume (the steadier figure on a
 // busy machine: wall-clock rates move with other load, and the JavaScript client is the bottleneck).
 //   --quick           smaller counts (restart test with 100k messages instead of 1M)
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AckPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { cpuSeconds } from '../test-support/proc.js';
 import { type RunningServer, startBuiltTernCli, startNatsServer } from '../test-support/servers.js';
 import { rawAsyncPublish, rawPullConsume } from './raw-client.js';
 import { removeDir } from './testing.js';
@@ -28,12 +29,9 @@ const TARGETS: Array<[string, Start]> = [
 
 const ROUNDS = 2;
 
-/** CPU time (user + system) of a process so far, in microseconds, from /proc (clock ticks of 10 ms). */
-function cpuMicros(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
+/** CPU time (user + system) of a process so far, in microseconds. */
+const cpuMicros = (pid: number | undefined): number =>
+  pid === undefined ? Number.NaN : cpuSeconds(pid) * 1e6;
 
 /** Messages per second of `fn`; with `cpu`, also records the server's CPU microseconds per message. */
 async function rate(

@@ -37,6 +37,15 @@ class MsgScanner {
   sock: Socket | undefined;
 }
 
+/** A promise and the function that resolves it. */
+function completion(): { finished: Promise<void>; done: () => void } {
+  let done: () => void = () => {};
+  const finished = new Promise<void>((r) => {
+    done = r;
+  });
+  return { finished, done };
+}
+
 async function open(port: number, onMsg: (subject: string, reply: string) => void): Promise<Socket> {
   const scanner = new MsgScanner(onMsg);
   const sock = connect(port, '127.0.0.1');
@@ -61,10 +70,7 @@ export async function rawAsyncPublish(
 ): Promise<void> {
   let sent = 0;
   let acked = 0;
-  let done: () => void = () => {};
-  const finished = new Promise<void>((r) => {
-    done = r;
-  });
+  const { finished, done } = completion();
   const frame = (i: number) =>
     Buffer.concat([
       Buffer.from(`PUB ${subject} _RAWACK.${i} ${payload.length}\r\n`),
@@ -94,10 +100,7 @@ export async function rawPullConsume(
 ): Promise<void> {
   let got = 0;
   let inBatch = 0;
-  let done: () => void = () => {};
-  const finished = new Promise<void>((r) => {
-    done = r;
-  });
+  const { finished, done } = completion();
   const req = JSON.stringify({ batch, expires: 2_000_000_000 });
   const pull = `PUB $JS.API.CONSUMER.MSG.NEXT.${stream}.${consumer} _RAWPULL ${req.length}\r\n${req}\r\n`;
   let acks: string[] = [];

@@ -168,15 +168,11 @@ export class Stream {
     if (this.pendingAcks.length === 2) this.bus.beforeFlush(this.flushAcks);
   }
 
-  /** `{"stream":"<name>", "seq":` as nats-server prints it; the sequence follows. */
+  /** `{"stream":"<name>", "seq":` as nats-server prints it; the sequence follows (names never change). */
   private get ackPrefix(): string {
-    if (this.ackPrefixFor !== this.name) {
-      this.ackPrefixFor = this.name;
-      this.ackPrefixText = `{"stream":${goJson(this.name)}, "seq":`;
-    }
+    if (this.ackPrefixText === '') this.ackPrefixText = `{"stream":${goJson(this.name)}, "seq":`;
     return this.ackPrefixText;
   }
-  private ackPrefixFor = '';
   private ackPrefixText = '';
 
   /** Reply subjects and bodies, alternating, of PubAcks waiting for this tick's write. */

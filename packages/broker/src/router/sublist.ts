@@ -36,11 +36,7 @@ class Node<S> {
   }
 
   isEmpty(): boolean {
-    return (
-      this.psubs.size === 0 &&
-      (this.qsubs === null || this.qsubs.size === 0) &&
-      (this.next === null || this.next.isEmpty())
-    );
+    return this.isBare() && (this.next === null || this.next.isEmpty());
   }
 }
 
